@@ -1,0 +1,82 @@
+package dev.canonic.backend;
+
+/**
+ * The small primitive set every device implements. All arrays are dense row-major float64; shapes
+ * and strides are in elements. Outputs come last and are written completely (never read) unless
+ * the method says otherwise. The CPU backend is the reference implementation; every other backend
+ * must match it (parity tests compare them from outside).
+ */
+public interface Backend {
+    /** Short name, e.g. "cpu" or "cuda". */
+    String name();
+
+    /** A new zero-filled buffer of n elements. */
+    Buffer alloc(int n);
+
+    /** A new buffer holding a copy of the host values. */
+    Buffer fromHost(double[] values);
+
+    /** Copies the buffer's values to a new host array. */
+    double[] toHost(Buffer b);
+
+    /** out[i] = value for i &lt; n. */
+    void fill(Buffer out, double value);
+
+    /** out[i] = f(x[i]) for i &lt; n. */
+    void unary(UnaryKind kind, Buffer x, Buffer out, int n);
+
+    /**
+     * out[idx] = f(a[idx·aStrides], b[idx·bStrides]) over the output shape; a stride of 0 broadcasts
+     * that axis.
+     */
+    void binary(BinaryKind kind, Buffer a, int[] aStrides, Buffer b, int[] bStrides, Buffer out, int[] outShape);
+
+    /** out[idx] = c[idx] != 0 ? a[idx] : b[idx], each with broadcast strides over the output shape. */
+    void where(Buffer c, int[] cStrides, Buffer a, int[] aStrides, Buffer b, int[] bStrides, Buffer out, int[] outShape);
+
+    /**
+     * Reduces x viewed as [outer, len, inner] along the middle axis: out[o, i] = reduce_l x[o, l, i].
+     */
+    void reduce(ReduceKind kind, Buffer x, int outer, int len, int inner, Buffer out);
+
+    /**
+     * General strided copy: for every index of shape, dst[dstOff + idx·dstStrides] = src[srcOff +
+     * idx·srcStrides]. Serves permute, slice, concat and broadcast (stride 0). Elements of dst not
+     * addressed keep their value.
+     */
+    void copy(Buffer src, int srcOff, int[] srcStrides, int[] shape, Buffer dst, int dstOff, int[] dstStrides);
+
+    /**
+     * Batched matrix product C[b] = op(A[b])·op(B[b]) with C[b] m×n contiguous. A[b] starts at
+     * b·aBatchStride and is stored m×k (or k×m when transA); B[b] starts at b·bBatchStride and is k×n
+     * (or n×k when transB). A batch stride of 0 reuses one matrix for every batch.
+     */
+    void gemm(int batch, int m, int n, int k, Buffer a, int aBatchStride, boolean transA,
+              Buffer b, int bBatchStride, boolean transB, Buffer c);
+
+    /** x viewed as [outer, len, inner]: out[o, j, i] = x[o, idx[j], i]. */
+    void indexSelect(Buffer x, int outer, int len, int inner, int[] idx, Buffer out);
+
+    /** out viewed as [outer, outLen, inner] is zeroed, then out[o, idx[j], i] += g[o, j, i]. */
+    void indexAdd(Buffer g, int outer, int outLen, int inner, int[] idx, Buffer out);
+
+    /** Batched inverse of n×n matrices; throws ArithmeticException naming the batch entry if singular. */
+    void inverse(Buffer a, int batch, int n, Buffer out);
+
+    /** Batched determinant of n×n matrices. */
+    void det(Buffer a, int batch, int n, Buffer out);
+
+    /** Batched solve A[b]·X[b] = B[b] for n×n A and n×nrhs B. */
+    void solve(Buffer a, Buffer b, int batch, int n, int nrhs, Buffer out);
+
+    /**
+     * Counter-based uniform random numbers in [0, 1): out[i] depends only on (seed, offset + i), so
+     * results do not depend on how the work is split.
+     */
+    void uniform(long seed, long offset, Buffer out, int n);
+
+    /** True when this backend runs on the host and its buffers are plain Java arrays. */
+    default boolean isHost() {
+        return false;
+    }
+}

@@ -1,0 +1,4 @@
+package dev.canonic.backend;
+
+/** Reductions along one axis. */
+public enum ReduceKind { SUM, MAX }
