@@ -4,6 +4,29 @@ package dev.canonic.backend;
 public enum UnaryKind {
     NEG, EXP, LOG, SIN, COS, TAN, TANH, SQRT, ABS, SIGN, RELU, STEP, SIGMOID, SOFTPLUS, SQUARE, RECIPROCAL;
 
+    /**
+     * tanh to within a few ulp, several times faster than Math.tanh on JDK 17 (which is not an
+     * intrinsic there): exp-based for |x| ≥ 0.5, and expm1 by Kahan's exp/log trick below that, so
+     * small arguments keep full relative accuracy.
+     */
+    public static double tanh(double x) {
+        double a = Math.abs(x);
+        double t;
+        if (a >= 0.5) {
+            if (a > 22) {
+                t = 1.0;
+            } else {
+                t = 1.0 - 2.0 / (Math.exp(2 * a) + 1.0);
+            }
+        } else {
+            double y = 2 * a;
+            double u = Math.exp(y);
+            double em1 = u == 1.0 ? y : (u - 1.0) * y / Math.log(u);
+            t = em1 / (em1 + 2.0);
+        }
+        return x < 0 ? -t : (x > 0 ? t : x);
+    }
+
     /** The scalar definition, shared by the CPU backend and the tests. */
     public double apply(double x) {
         switch (this) {
@@ -13,7 +36,7 @@ public enum UnaryKind {
             case SIN: return Math.sin(x);
             case COS: return Math.cos(x);
             case TAN: return Math.tan(x);
-            case TANH: return Math.tanh(x);
+            case TANH: return tanh(x);
             case SQRT: return Math.sqrt(x);
             case ABS: return Math.abs(x);
             case SIGN: return x > 0 ? 1.0 : (x < 0 ? -1.0 : 0.0);

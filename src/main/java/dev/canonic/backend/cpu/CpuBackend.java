@@ -77,7 +77,7 @@ public final class CpuBackend implements Backend {
             case RELU: for (int i = from; i < to; i++) o[i] = x[i] > 0 ? x[i] : 0.0; break;
             case STEP: for (int i = from; i < to; i++) o[i] = x[i] > 0 ? 1.0 : 0.0; break;
             case EXP: for (int i = from; i < to; i++) o[i] = Math.exp(x[i]); break;
-            case TANH: for (int i = from; i < to; i++) o[i] = Math.tanh(x[i]); break;
+            case TANH: for (int i = from; i < to; i++) o[i] = UnaryKind.tanh(x[i]); break;
             case SQRT: for (int i = from; i < to; i++) o[i] = Math.sqrt(x[i]); break;
             case RECIPROCAL: for (int i = from; i < to; i++) o[i] = 1.0 / x[i]; break;
             default: for (int i = from; i < to; i++) o[i] = kind.apply(x[i]);

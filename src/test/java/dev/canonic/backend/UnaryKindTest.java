@@ -1,0 +1,45 @@
+package dev.canonic.backend;
+
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class UnaryKindTest {
+    /** tanh by its series / exponential definition in 40-digit decimal arithmetic. */
+    static double exactTanh(double x) {
+        MathContext mc = new MathContext(40);
+        BigDecimal bx = new BigDecimal(x);
+        // e^{2x} by Taylor series (|2x| <= 40 here), then (e - 1)/(e + 1)
+        BigDecimal y = bx.multiply(BigDecimal.valueOf(2));
+        BigDecimal term = BigDecimal.ONE, sum = BigDecimal.ONE;
+        for (int k = 1; k < 400; k++) {
+            term = term.multiply(y, mc).divide(BigDecimal.valueOf(k), mc);
+            sum = sum.add(term, mc);
+            if (term.abs().compareTo(new BigDecimal("1e-45")) < 0 && k > 2 * Math.abs(y.doubleValue())) break;
+        }
+        BigDecimal em1 = sum.subtract(BigDecimal.ONE, mc);
+        return em1.divide(sum.add(BigDecimal.ONE, mc), mc).doubleValue();
+    }
+
+    @Test
+    void fastTanhIsAccurateToAFewUlp() {
+        Random g = new Random(4);
+        double worst = 0;
+        for (int i = 0; i < 3000; i++) {
+            double x = (g.nextDouble() - 0.5) * Math.pow(10, -8 + 9.2 * g.nextDouble());
+            double e = exactTanh(x);
+            double err = Math.abs(UnaryKind.tanh(x) - e) / Math.ulp(e);
+            worst = Math.max(worst, err);
+        }
+        assertTrue(worst <= 4, "tanh error " + worst + " ulp");
+        assertEquals(1.0, UnaryKind.tanh(50), 0);
+        assertEquals(-1.0, UnaryKind.tanh(-800), 0);
+        assertEquals(0.0, UnaryKind.tanh(0.0), 0);
+        assertTrue(Double.isNaN(UnaryKind.tanh(Double.NaN)));
+    }
+}
