@@ -28,7 +28,7 @@ class CpuBackendTest {
     @Test
     void matmulMatchesNaiveProductForOddSizesAndThreadCounts() {
         Random g = new Random(5);
-        int[][] sizes = {{1, 1, 1}, {3, 5, 7}, {67, 300, 129}, {257, 33, 1030}, {128, 600, 64}};
+        int[][] sizes = {{1, 1, 1}, {3, 5, 7}, {67, 300, 129}, {257, 33, 1030}, {128, 600, 64}, {200, 1, 64}, {1, 70, 90}, {150, 64, 1}, {1, 1, 50}, {40, 1, 1}};
         for (int t : new int[] {1, 2}) {
             Parallel.setThreads(t);
             for (int[] s : sizes) {
@@ -43,6 +43,26 @@ class CpuBackendTest {
             }
         }
         Parallel.setThreads(Runtime.getRuntime().availableProcessors());
+    }
+
+    @Test
+    void skinnyProductsInEveryTransposeAndBatchLayoutMatchNaive() {
+        Random g = new Random(6);
+        int[][] sizes = {{5, 1, 7}, {1, 6, 4}, {6, 4, 1}, {1, 1, 3}};
+        for (int[] s : sizes) {
+            for (boolean ta : new boolean[] {false, true}) {
+                for (boolean tb : new boolean[] {false, true}) {
+                    Tensor a = Tensor.randn(g, 3, s[0], s[1]), b = Tensor.randn(g, s[1], s[2]);
+                    Tensor aa = ta ? a.transpose(-2, -1) : a, bb = tb ? b.t() : b;
+                    double[] c = aa.matmul(bb, ta, tb).toArray();
+                    double[] av = a.toArray(), bv = b.toArray();
+                    for (int q = 0; q < 3; q++) {
+                        double[] ref = naive(java.util.Arrays.copyOfRange(av, q * s[0] * s[1], (q + 1) * s[0] * s[1]), bv, s[0], s[1], s[2]);
+                        for (int i = 0; i < ref.length; i++) assertEquals(ref[i], c[q * ref.length + i], 1e-13, "shape " + java.util.Arrays.toString(s) + " ta=" + ta + " tb=" + tb);
+                    }
+                }
+            }
+        }
     }
 
     @Test

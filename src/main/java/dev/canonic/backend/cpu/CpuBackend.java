@@ -287,6 +287,7 @@ public final class CpuBackend implements Backend {
             Arrays.fill(c, 0, batch * m * n, 0.0);
             return;
         }
+        if (SkinnyGemm.tryGemm(batch, m, n, k, a, aBatchStride, transA, b, bBatchStride, transB, c)) return;
         // Bring both operands to plain row-major layout once; the O(n^2) copy is cheap next to O(n^3).
         double[] an = a;
         int aStride = aBatchStride;
