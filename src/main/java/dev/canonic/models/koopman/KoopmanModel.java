@@ -348,21 +348,31 @@ public final class KoopmanModel extends Module {
     public static final String[] LOSS_NAMES = {"one_step", "rollout", "reconstruction", "physics", "total"};
 
     /**
-     * Losses of a batch of windows: xs[0] holds the scaled starting points (B×2d) and xs[r] the
-     * scaled points r steps later, r = 1..R.
+     * Losses of a batch of orbit segments: xs is S×L×2d, scaled coordinates, L consecutive samples
+     * a step dt apart on each of S orbits. Every sample is encoded once; for every lag r = 1..R
+     * (R = min(rollout, L − 1)) each sample's latent point, rotated by ω(J)·r·dt, is compared with
+     * the encoding of the sample r steps later (r = 1 is the one-step loss, r ≥ 2 the rollout loss);
+     * the one-step prediction is decoded and compared with the next sample (reconstruction); the
+     * physics loss ties dH/dJ to ω(J) at every sample's action.
      */
-    public Losses losses(Tensor[] xs) {
-        int b = xs[0].dim(0), d = dof(), rr = xs.length - 1;
-        Tensor all = encodeScaled(Tensor.concat(0, xs));
-        Tensor y0 = all.slice(0, 0, b);
-        Tensor js = latentActions(y0).detach().requiresGrad(true);
-        Tensor jsLive = latentActions(y0);
-        Tensor w = frequencyOfScaled(jsLive);
+    public Losses losses(Tensor xs) {
+        int[] sh = xs.shape();
+        if (sh.length != 3 || sh[2] != 2 * dof() || sh[1] < 2) {
+            throw new IllegalArgumentException("losses: expected segments S×L×" + 2 * dof() + " with L >= 2, got " + Arrays.toString(sh));
+        }
+        int s = sh[0], l = sh[1], n = 2 * dof(), d = dof();
+        int rr = Math.min(config.rollout(), l - 1);
+        Tensor y = encodeScaled(xs.reshape(s * l, n)).reshape(s, l, n);
+        Tensor jsAll = latentActions(y.reshape(s * l, n));
+        Tensor w = frequencyOfScaled(jsAll).reshape(s, l, d);
         Tensor oneStep = null, roll = Tensor.scalar(0.0);
         Tensor pred1 = null;
         for (int r = 1; r <= rr; r++) {
-            Tensor pred = rotate(y0, w.mul(r * dt));
-            Tensor target = all.slice(0, r * b, (r + 1) * b);
+            int m = s * (l - r);
+            Tensor from = y.slice(1, 0, l - r).reshape(m, n);
+            Tensor phi = w.slice(1, 0, l - r).reshape(m, d).mul(r * dt);
+            Tensor pred = rotate(from, phi);
+            Tensor target = y.slice(1, r, l).reshape(m, n);
             Tensor e = pred.sub(target).square().sum(1, false).mean();
             if (r == 1) {
                 oneStep = e;
@@ -372,8 +382,8 @@ public final class KoopmanModel extends Module {
             }
         }
         if (rr > 1) roll = roll.div(rr - 1);
-        Tensor recon = decodeScaled(pred1).sub(xs[1]).square().sum(1, false).mean();
-        // physics: dH/dJ (user units) against ω(J), relative to ω_ref; J treated as an input here
+        Tensor recon = decodeScaled(pred1).sub(xs.slice(1, 1, l).reshape(s * (l - 1), n)).square().sum(1, false).mean();
+        Tensor js = jsAll.detach().requiresGrad(true);
         Tensor h = energyOfScaled(js);
         Tensor dh = Autograd.grad(new Tensor[] {h}, new Tensor[] {js}, null, true)[0].div(actionScale());
         Tensor phys = dh.sub(frequencyOfScaled(js)).div(omegaRef).square().sum(1, false).mean();

@@ -23,7 +23,7 @@ import java.util.Random;
 public final class KoopmanTrainer {
     /** Loss history per epoch (each row: one value per name in {@link KoopmanModel#LOSS_NAMES}). */
     public record History(List<double[]> train, List<double[]> validation, int bestEpoch, double bestValidation,
-                          int steps, double seconds, double calibrationRms) {
+                          int steps, double seconds, double calibrationRms, int lbfgsIterations, double lbfgsBefore, double lbfgsAfter) {
     }
 
     private final KoopmanModel model;
@@ -67,26 +67,53 @@ public final class KoopmanTrainer {
         return this;
     }
 
-    private static int[][] windows(double[][][] orbits, int r) {
+    /**
+     * Segments (orbit, start) of length l covering every orbit, consecutive segments overlapping by
+     * r samples so that every pair of samples up to r apart lies inside some segment.
+     */
+    private static int[][] segments(double[][][] orbits, int l, int r) {
         List<int[]> w = new ArrayList<>();
-        for (int s = 0; s < orbits.length; s++) for (int k = 0; k + r < orbits[s].length; k++) w.add(new int[] {s, k});
+        int stride = Math.max(1, l - r);
+        for (int s = 0; s < orbits.length; s++) {
+            int t = orbits[s].length;
+            int len = Math.min(l, t);
+            int k = 0;
+            for (; k + len <= t; k += stride) w.add(new int[] {s, k, len});
+            if (k - stride + len < t) w.add(new int[] {s, t - len, len});
+        }
         return w.toArray(new int[0][]);
     }
 
-    private Tensor[] batch(double[][][] orbits, int[][] win, int[] pick, int from, int to) {
-        int r = model.config().rollout(), n = 2 * model.dof(), b = to - from;
+    /** Scaled segments pick[from..to) as an S×L×2d tensor (all segments of a batch have one length). */
+    private Tensor batch(double[][][] orbits, int[][] seg, int[] pick, int from, int to) {
+        int n = 2 * model.dof(), b = to - from;
+        int len = seg[pick[from]][2];
         double[] sh = model.shift(), sc = model.scale();
-        Tensor[] xs = new Tensor[r + 1];
-        for (int q = 0; q <= r; q++) {
-            double[] v = new double[b * n];
-            for (int i = 0; i < b; i++) {
-                int[] w = win[pick[from + i]];
+        double[] v = new double[b * len * n];
+        for (int i = 0; i < b; i++) {
+            int[] w = seg[pick[from + i]];
+            if (w[2] != len) throw new IllegalStateException("segments of a batch differ in length");
+            for (int q = 0; q < len; q++) {
                 double[] p = orbits[w[0]][w[1] + q];
-                for (int c = 0; c < n; c++) v[i * n + c] = (p[c] - sh[c]) / sc[c];
+                int o = (i * len + q) * n;
+                for (int c = 0; c < n; c++) v[o + c] = (p[c] - sh[c]) / sc[c];
             }
-            xs[q] = Tensor.of(v, b, n);
         }
-        return xs;
+        return Tensor.of(v, b, len, n);
+    }
+
+    /** Splits pick into runs of at most bs segments of equal length. */
+    private static List<int[]> runs(int[][] seg, int[] pick, int bs) {
+        List<int[]> out = new ArrayList<>();
+        int from = 0;
+        while (from < pick.length) {
+            int to = from;
+            int len = seg[pick[from]][2];
+            while (to < pick.length && to - from < bs && seg[pick[to]][2] == len) to++;
+            out.add(new int[] {from, to});
+            from = to;
+        }
+        return out;
     }
 
     /** Runs the whole training; returns the history. The model ends with the best validation epoch's parameters. */
@@ -99,17 +126,19 @@ public final class KoopmanTrainer {
             b.add(o[k + 1]);
         }
         model.fitScales(a.toArray(new double[0][]), b.toArray(new double[0][]), dt);
-        int[][] win = windows(trainOrbits, r), vwin = windows(valOrbits, r);
+        int[][] win = segments(trainOrbits, cfg.segment(), r), vwin = segments(valOrbits, cfg.segment(), r);
         int bs = Math.min(cfg.batch(), win.length);
         int perEpoch = (win.length + bs - 1) / bs;
         int total = perEpoch * cfg.epochs();
+        double samples = 0;
+        for (int[] w : win) samples += w[2];
         List<Parameter> params = model.parameters();
         Tensor[] leaves = new Tensor[params.size()];
         Adam opt = new Adam(params, cfg.lr());
         Random rng = new Random(cfg.seed() * 31 + 7);
         int[] order = new int[win.length];
         for (int i = 0; i < order.length; i++) order[i] = i;
-        int[] vpick = new int[Math.min(vwin.length, 4096)];
+        int[] vpick = new int[Math.min(vwin.length, Math.max(1, 16384 / cfg.segment()))];
         {
             Random vr = new Random(cfg.seed() + 99);
             int[] all = new int[vwin.length];
@@ -129,11 +158,13 @@ public final class KoopmanTrainer {
             for (int epoch = 0; epoch < cfg.epochs(); epoch++) {
                 shuffle(order, rng);
                 double[] sum = new double[KoopmanModel.LOSS_NAMES.length];
-                for (int s0 = 0; s0 < perEpoch; s0++) {
-                    int from = s0 * bs, to = Math.min(win.length, from + bs);
+                for (int[] run : runs(win, order, bs)) {
+                    int from = run[0], to = run[1];
                     double frac = total <= 1 ? 1.0 : (double) step / (total - 1);
                     opt.setLearningRate(cfg.lrMin() + 0.5 * (cfg.lr() - cfg.lrMin()) * (1 + Math.cos(Math.PI * frac)));
-                    Tensor[] xs = batch(trainOrbits, win, order, from, to);
+                    Tensor xs = batch(trainOrbits, win, order, from, to);
+                    double weight = 0;
+                    for (int i = from; i < to; i++) weight += win[order[i]][2] / samples;
                     for (int i = 0; i < leaves.length; i++) leaves[i] = params.get(i).value();
                     KoopmanModel.Losses l = model.losses(xs);
                     double[] v = l.values();
@@ -142,7 +173,7 @@ public final class KoopmanTrainer {
                             throw new ArithmeticException("training diverged: loss term '" + KoopmanModel.LOSS_NAMES[i] + "' is " + v[i]
                                 + " at epoch " + epoch + ", step " + step);
                         }
-                        sum[i] += v[i] * (to - from) / win.length;
+                        sum[i] += v[i] * weight;
                     }
                     Tensor[] g = Autograd.grad(new Tensor[] {l.total()}, leaves, null, false);
                     opt.step(g);
@@ -167,20 +198,73 @@ public final class KoopmanTrainer {
             if (pb != null) pb.close();
         }
         if (bestValues != null) for (int i = 0; i < bestValues.length; i++) params.get(i).set(bestValues[i]);
+        int lbIters = 0;
+        double lbBefore = Double.NaN, lbAfter = Double.NaN;
+        if (cfg.lbfgsIters() > 0) {
+            int[] pick = new int[Math.min(Math.max(1, cfg.lbfgsSamples() / cfg.segment()), win.length)];
+            shuffle(order, rng);
+            System.arraycopy(order, 0, pick, 0, pick.length);
+            java.util.Arrays.sort(pick);
+            List<Tensor> full = new ArrayList<>();
+            List<Double> fullW = new ArrayList<>();
+            double tot = 0;
+            for (int i : pick) tot += win[i][2];
+            int[] sorted = sortByLength(win, pick);
+            for (int[] run : runs(win, sorted, Integer.MAX_VALUE)) {
+                full.add(batch(trainOrbits, win, sorted, run[0], run[1]));
+                double wsum = 0;
+                for (int i = run[0]; i < run[1]; i++) wsum += win[sorted[i]][2];
+                fullW.add(wsum / tot);
+            }
+            Tensor[] before = new Tensor[params.size()];
+            for (int i = 0; i < before.length; i++) before[i] = params.get(i).value();
+            double valBefore = evaluate(valOrbits, vwin, vpick)[4];
+            dev.canonic.nn.Lbfgs.Result res = new dev.canonic.nn.Lbfgs(params, 20).minimise(grads -> {
+                for (int i = 0; i < leaves.length; i++) leaves[i] = params.get(i).value();
+                Tensor loss = null;
+                for (int q = 0; q < full.size(); q++) {
+                    Tensor lq = model.losses(full.get(q)).total().mul(fullW.get(q));
+                    loss = loss == null ? lq : loss.add(lq);
+                }
+                Tensor[] g = Autograd.grad(new Tensor[] {loss}, leaves, null, false);
+                System.arraycopy(g, 0, grads, 0, g.length);
+                return loss.item();
+            }, cfg.lbfgsIters(), 0.0);
+            double valAfter = evaluate(valOrbits, vwin, vpick)[4];
+            if (!(valAfter <= valBefore)) {
+                for (int i = 0; i < before.length; i++) params.get(i).set(before[i]);
+            }
+            lbIters = res.iterations();
+            lbBefore = valBefore;
+            lbAfter = valAfter;
+            if (System.getenv("CANONIC_DEBUG") != null) System.err.println("lbfgs " + res + " val " + valBefore + " -> " + valAfter);
+        }
         double calib = calibrateFrequencies();
         double secs = (System.nanoTime() - t0) / 1e9;
-        return new History(trainHist, valHist, bestEpoch, best, step, secs, calib);
+        return new History(trainHist, valHist, bestEpoch, best, step, secs, calib, lbIters, lbBefore, lbAfter);
     }
 
     private double[] evaluate(double[][][] orbits, int[][] win, int[] pick) {
         double[] sum = new double[KoopmanModel.LOSS_NAMES.length];
-        int bs = 1024;
-        for (int from = 0; from < pick.length; from += bs) {
-            int to = Math.min(pick.length, from + bs);
-            double[] v = model.losses(batch(orbits, win, pick, from, to)).values();
-            for (int i = 0; i < v.length; i++) sum[i] += v[i] * (to - from) / pick.length;
+        int[] sorted = sortByLength(win, pick);
+        double tot = 0;
+        for (int i : sorted) tot += win[i][2];
+        for (int[] run : runs(win, sorted, 256)) {
+            double[] v = model.losses(batch(orbits, win, sorted, run[0], run[1])).values();
+            double w = 0;
+            for (int i = run[0]; i < run[1]; i++) w += win[sorted[i]][2] / tot;
+            for (int i = 0; i < v.length; i++) sum[i] += v[i] * w;
         }
         return sum;
+    }
+
+    private static int[] sortByLength(int[][] seg, int[] pick) {
+        Integer[] boxed = new Integer[pick.length];
+        for (int i = 0; i < pick.length; i++) boxed[i] = pick[i];
+        java.util.Arrays.sort(boxed, java.util.Comparator.comparingInt(i -> seg[i][2]));
+        int[] out = new int[pick.length];
+        for (int i = 0; i < out.length; i++) out[i] = boxed[i];
+        return out;
     }
 
     private static void shuffle(int[] a, Random rng) {
