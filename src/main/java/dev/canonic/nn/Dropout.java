@@ -20,7 +20,7 @@ import java.util.function.Function;
  */
 public final class Dropout extends Module {
     private final double p;
-    private final long seed;
+    private long seed;
     private long counter;
 
     /** Dropout with probability p ∈ [0, 1] and a seed for its masks. */
@@ -56,17 +56,34 @@ public final class Dropout extends Module {
         counter = c;
     }
 
+    /** The seed of the masks. */
+    public long seed() {
+        return seed;
+    }
+
+    /** State: {@code counter} (0-d) and {@code seed} as its high and low 32-bit halves (exact in float64). */
     @Override
     protected Map<String, NdArray> localState() {
-        return Map.of("counter", new NdArray(new double[] {counter}, new int[0]));
+        Map<String, NdArray> m = new java.util.LinkedHashMap<>();
+        m.put("counter", new NdArray(new double[] {counter}, new int[0]));
+        m.put("seed", new NdArray(new double[] {seed >>> 32, seed & 0xFFFFFFFFL}, new int[] {2}));
+        return m;
     }
 
     @Override
     protected void loadLocalState(String key, NdArray value) {
-        if (!key.equals("counter") || value.data().length != 1) super.loadLocalState(key, value);
-        double c = value.data()[0];
-        if (!(c >= 0) || c != Math.rint(c)) throw new IllegalArgumentException("Dropout: bad counter " + c);
-        counter = (long) c;
+        double[] v = value.data();
+        if (key.equals("counter") && v.length == 1 && v[0] >= 0 && v[0] == Math.rint(v[0]) && v[0] < 0x1p53) {
+            counter = (long) v[0];
+        } else if (key.equals("seed") && v.length == 2 && halfword(v[0]) && halfword(v[1])) {
+            seed = ((long) v[0] << 32) | (long) v[1];
+        } else {
+            throw new IllegalArgumentException("Dropout: bad state '" + key + "' " + java.util.Arrays.toString(v));
+        }
+    }
+
+    private static boolean halfword(double d) {
+        return d >= 0 && d < 0x1p32 && d == Math.rint(d);
     }
 
     /** Mean and spread (sample standard deviation over the passes, K − 1 in the denominator). */
