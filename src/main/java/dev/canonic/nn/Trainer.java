@@ -72,34 +72,42 @@ public final class Trainer {
             return new Config(epochs, batchSize, 0, true, 0, 0, null, null, false, false, true, null);
         }
 
+        /** A copy with another shuffling seed. */
         public Config withSeed(long s) {
             return new Config(epochs, batchSize, s, shuffle, patience, clipNorm, schedule, checkpoint, resume, restoreBest, progress, progressSink);
         }
 
+        /** A copy with shuffling on or off. */
         public Config withShuffle(boolean s) {
             return new Config(epochs, batchSize, seed, s, patience, clipNorm, schedule, checkpoint, resume, restoreBest, progress, progressSink);
         }
 
+        /** A copy with early-stopping patience (0 = off). */
         public Config withPatience(int p) {
             return new Config(epochs, batchSize, seed, shuffle, p, clipNorm, schedule, checkpoint, resume, restoreBest, progress, progressSink);
         }
 
+        /** A copy with gradient clipping to this global norm (0 = off). */
         public Config withClipNorm(double c) {
             return new Config(epochs, batchSize, seed, shuffle, patience, c, schedule, checkpoint, resume, restoreBest, progress, progressSink);
         }
 
+        /** A copy with a learning-rate schedule. */
         public Config withSchedule(LrSchedule s) {
             return new Config(epochs, batchSize, seed, shuffle, patience, clipNorm, s, checkpoint, resume, restoreBest, progress, progressSink);
         }
 
+        /** A copy that checkpoints to p after every epoch, resuming from it when asked and it exists. */
         public Config withCheckpoint(Path p, boolean resumeFromIt) {
             return new Config(epochs, batchSize, seed, shuffle, patience, clipNorm, schedule, p, resumeFromIt, restoreBest, progress, progressSink);
         }
 
+        /** A copy that restores the best weights at the end, or not. */
         public Config withRestoreBest(boolean r) {
             return new Config(epochs, batchSize, seed, shuffle, patience, clipNorm, schedule, checkpoint, resume, r, progress, progressSink);
         }
 
+        /** A copy with the progress bar on or off, printing to sink (null = terminal). */
         public Config withProgress(boolean on, Consumer<String> sink) {
             return new Config(epochs, batchSize, seed, shuffle, patience, clipNorm, schedule, checkpoint, resume, restoreBest, on, sink);
         }
