@@ -33,12 +33,12 @@ public final class KoopmanSuite {
     public record Size(int orbits, int samples, int epochs, int batch, int rolloutOrbits) {
         /** The committed defaults for a full validation run. */
         public static Size full() {
-            return new Size(120, 400, 60, 512, 5);
+            return new Size(120, 400, 60, 32, 5);
         }
 
         /** A reduced run for the unit tests. */
         public static Size quick() {
-            return new Size(24, 120, 4, 256, 2);
+            return new Size(24, 120, 4, 16, 2);
         }
     }
 
