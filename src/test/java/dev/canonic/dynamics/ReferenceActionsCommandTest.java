@@ -37,6 +37,6 @@ class ReferenceActionsCommandTest {
         double[] iso = new IsochroneActionAngle(Isochrone.paper()).actionAngle(new double[] {8, 0, 0}, new double[] {0, 200, 20});
         assertEquals(iso[0], OrbitCsv.read(out3, List.of("JR")).column("JR")[0], 0);
         // missing column
-        assertEquals(2, Main.execute("reference-actions", "--system", "slab", "--input", in3.toString(), "--out", out3.toString()));
+        assertEquals(2, Main.execute("reference-actions", "--system", "isochrone", "--input", in.toString(), "--out", out3.toString()));
     }
 }
