@@ -83,6 +83,9 @@ class OrbitDatasetsTest {
         Map<String, NdArray> a = Npz.read(npz);
         assertArrayEquals(new int[] {24, 6}, a.get("phase").shape());
         assertArrayEquals(new int[] {24, 9}, a.get("reference").shape());
+        assertArrayEquals(new int[] {24, 6}, a.get("observables").shape());
+        double[] back = Astrometry.paper().toGalactocentric(java.util.Arrays.copyOfRange(a.get("observables").data(), 6, 12));
+        for (int k = 0; k < 6; k++) assertEquals(a.get("phase").data()[6 + k], back[k], 1e-10 * Math.max(1, Math.abs(back[k])));
         assertTrue(Files.readString(dir.resolve("iso.npz.json")).contains("\"time_unit\": \"Gyr\""));
         Path csv = dir.resolve("slab.csv");
         assertEquals(0, Main.execute("generate", "--system", "slab", "--param", "z0=1.5", "--orbits", "3", "--points", "5", "--out", csv.toString()));

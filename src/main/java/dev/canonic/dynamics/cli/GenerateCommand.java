@@ -1,5 +1,6 @@
 package dev.canonic.dynamics.cli;
 
+import dev.canonic.dynamics.Astrometry;
 import dev.canonic.dynamics.Leapfrog;
 import dev.canonic.dynamics.OrbitDatasets;
 import dev.canonic.dynamics.ReferenceSystem;
@@ -24,7 +25,9 @@ import java.util.concurrent.Callable;
 /**
  * {@code canonic generate}: a streams × stars orbit sample with its reference actions, angles and
  * frequencies, written as .npz (arrays phase [S·N, 2·dim], stream, time, reference [S·N, k],
- * rejected, energy_error) or .csv (one row per star: stream, time, phase columns, reference columns).
+ * rejected, energy_error; for 3D systems also observables [S·N, 6] = (d kpc, l deg, b deg, v_h km/s,
+ * μ_l* mas/yr, μ_b mas/yr) seen from the Sun with {@link Astrometry#paper()}'s solar parameters) or
+ * .csv (one row per star: stream, time, phase columns, reference columns, then d,l,b,vh,mul,mub in 3D).
  */
 @Command(name = "generate", mixinStandardHelpOptions = true,
     description = "Generate S orbits × N points at random times with reference actions, angles and frequencies (.npz or .csv).")
@@ -110,12 +113,28 @@ public final class GenerateCommand implements Callable<Integer> {
         String fn = out.getFileName().toString().toLowerCase(Locale.ROOT);
         ReferenceSystem sys = s.system();
         int m = s.streams() * s.stars(), w = 2 * sys.dim(), k = sys.referenceColumns().length;
+        double[] obs = null;
+        if (sys.dim() == 3) {
+            Astrometry ast = Astrometry.paper();
+            obs = new double[m * 6];
+            for (int r = 0; r < m; r++) {
+                double[] xv = Arrays.copyOfRange(s.phase(), r * 6, r * 6 + 6);
+                double[] o;
+                try {
+                    o = ast.toObservables(xv);
+                } catch (IllegalArgumentException ex) {
+                    o = new double[] {Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN};
+                }
+                System.arraycopy(o, 0, obs, r * 6, 6);
+            }
+        }
         if (fn.endsWith(".npz")) {
             Map<String, NdArray> a = new LinkedHashMap<>();
             a.put("phase", new NdArray(s.phase(), new int[] {m, w}));
             a.put("stream", new NdArray(Arrays.stream(s.stream()).asDoubleStream().toArray(), new int[] {m}));
             a.put("time", new NdArray(s.time(), new int[] {m}));
             a.put("reference", new NdArray(s.reference(), new int[] {m, k}));
+            if (obs != null) a.put("observables", new NdArray(obs, new int[] {m, 6}));
             a.put("rejected", new NdArray(new double[] {s.rejected()}, new int[] {}));
             a.put("energy_error", new NdArray(new double[] {s.energyError()}, new int[] {}));
             Npz.write(out, a);
@@ -134,6 +153,7 @@ public final class GenerateCommand implements Callable<Integer> {
             List<String> names = new ArrayList<>(List.of("stream", "time"));
             names.addAll(List.of(sys.phaseColumns()));
             names.addAll(List.of(sys.referenceColumns()));
+            if (obs != null) names.addAll(List.of("d", "l", "b", "vh", "mul", "mub"));
             int nc = names.size();
             double[] v = new double[m * nc];
             for (int r = 0; r < m; r++) {
@@ -141,6 +161,7 @@ public final class GenerateCommand implements Callable<Integer> {
                 v[r * nc + 1] = s.time()[r];
                 System.arraycopy(s.phase(), r * w, v, r * nc + 2, w);
                 System.arraycopy(s.reference(), r * k, v, r * nc + 2 + w, k);
+                if (obs != null) System.arraycopy(obs, r * 6, v, r * nc + 2 + w + k, 6);
             }
             OrbitCsv.write(out, names, v, null);
         } else {
