@@ -129,6 +129,29 @@ class ThreeDimensionalTest {
     }
 
     @Test
+    void radialPeriodMatchesTheIntegratedOrbit() {
+        // after T_r = 2π/Ω_r the radius and radial velocity return to their starting values,
+        // and after T_ψ = 2π/Ω_ψ the angle in the orbital plane has gone round once (mod the radial phase)
+        double[] x0 = {9.0, 1.5, -2.0}, v0 = {60.0, 150.0, 70.0};
+        double[] a = AA.actionAngle(x0, v0);
+        double tr = 2 * Math.PI / a[6];
+        double[] traj = new Dop853(1e-14, 1e-14).orbits(ISO, x0, v0, 1, new double[] {tr});
+        double r0 = Math.sqrt(x0[0] * x0[0] + x0[1] * x0[1] + x0[2] * x0[2]);
+        double r1 = Math.sqrt(traj[0] * traj[0] + traj[1] * traj[1] + traj[2] * traj[2]);
+        double vr0 = (x0[0] * v0[0] + x0[1] * v0[1] + x0[2] * v0[2]) / r0;
+        double vr1 = (traj[0] * traj[3] + traj[1] * traj[4] + traj[2] * traj[5]) / r1;
+        assertEquals(r0, r1, 1e-10 * r0, "r after one radial period");
+        assertEquals(vr0, vr1, 1e-9 * Math.abs(v0[1]), "v_r after one radial period");
+        // the in-plane angle advances by Ω_ψ T_r over one radial period
+        double[] a1 = AA.actionAngle(new double[] {traj[0], traj[1], traj[2]}, new double[] {traj[3], traj[4], traj[5]});
+        OrbitalPlane p0 = new OrbitalPlane(x0, x0[1] * v0[2] - x0[2] * v0[1], x0[2] * v0[0] - x0[0] * v0[2], x0[0] * v0[1] - x0[1] * v0[0]);
+        double[] x1 = {traj[0], traj[1], traj[2]};
+        OrbitalPlane p1 = new OrbitalPlane(x1, traj[1] * traj[5] - traj[2] * traj[4], traj[2] * traj[3] - traj[0] * traj[5], traj[0] * traj[4] - traj[1] * traj[3]);
+        assertEquals(0, Angles.diff(p1.psi, p0.psi + a[8] * tr), 1e-9, "psi advance over a radial period");
+        assertEquals(0, Angles.diff(a1[3], a[3]), 1e-9);
+    }
+
+    @Test
     void circularOrbitHasZeroRadialAction() {
         double r = 8.122, vc = ISO.circularSpeed(r);
         assertEquals(217, vc, 1.0);   // the paper's v_c(R☉) = 217 km/s
