@@ -28,6 +28,7 @@ import java.util.concurrent.Callable;
  * rejected, energy_error; for 3D systems also observables [S·N, 6] = (d kpc, l deg, b deg, v_h km/s,
  * μ_l* mas/yr, μ_b mas/yr) seen from the Sun with {@link Astrometry#paper()}'s solar parameters) or
  * .csv (one row per star: stream, time, phase columns, reference columns, then d,l,b,vh,mul,mub in 3D).
+ * With {@code --dt} it writes regular trajectories instead (model A; see {@link #writeTrajectories}).
  */
 @Command(name = "generate", mixinStandardHelpOptions = true,
     description = "Generate S orbits × N points at random times with reference actions, angles and frequencies (.npz or .csv).")
@@ -55,6 +56,9 @@ public final class GenerateCommand implements Callable<Integer> {
 
     @Option(names = "--step", description = "integrator step (3D: Gyr, default 1e-5; 1D default 1e-3); refined until energy holds")
     Double step;
+
+    @Option(names = "--dt", description = "write regular trajectories instead: N points spaced dt along each orbit (model A); 3D in Gyr")
+    Double dt;
 
     @Option(names = "--energy-tol", defaultValue = "1e-7", description = "max relative energy error (default ${DEFAULT-VALUE})")
     double energyTol;
@@ -97,6 +101,13 @@ public final class GenerateCommand implements Callable<Integer> {
             };
             OrbitDatasets.Config cfg = new OrbitDatasets.Config(duration == null ? d.duration() : duration, step == null ? d.step() : step,
                 energyTol, integ, samp, d.jMin(), d.jMax());
+            if (dt != null) {
+                OrbitDatasets.Trajectories t = OrbitDatasets.trajectories(sys, orbits, points, dt, seed, cfg);
+                writeTrajectories(t, out);
+                System.out.printf(Locale.ROOT, "%s: %d orbits × %d points spaced %g of %s, %d unbound initial conditions rejected, max energy error %.2e%n",
+                    out, orbits, points, dt, sys, t.rejected(), t.energyError());
+                return 0;
+            }
             OrbitDatasets.StreamSample s = OrbitDatasets.streams(sys, orbits, points, seed, cfg);
             write(s, out);
             System.out.printf(Locale.ROOT, "%s: %d orbits × %d points of %s, %d unbound initial conditions rejected, max energy error %.2e (step %.3g)%n",
@@ -105,6 +116,43 @@ public final class GenerateCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             System.err.println("canonic generate: " + e.getMessage());
             return 2;
+        }
+    }
+
+    /**
+     * Writes regular trajectories: .npz with phase [S, N, 2·dim], time [N], reference [S, N, k]; or .csv
+     * with columns orbit, time, phase columns, reference columns.
+     */
+    public static void writeTrajectories(OrbitDatasets.Trajectories t, Path out) throws java.io.IOException {
+        String fn = out.getFileName().toString().toLowerCase(Locale.ROOT);
+        ReferenceSystem sys = t.system();
+        int s = t.orbits(), n = t.points(), w = t.width(), k = sys.referenceColumns().length;
+        double[] ref = OrbitDatasets.references(sys, t.phase(), s * n);
+        double[] time = new double[n];
+        for (int i = 0; i < n; i++) time[i] = i * t.dt();
+        if (fn.endsWith(".npz")) {
+            Map<String, NdArray> a = new LinkedHashMap<>();
+            a.put("phase", new NdArray(t.phase(), new int[] {s, n, w}));
+            a.put("time", new NdArray(time, new int[] {n}));
+            a.put("reference", new NdArray(ref, new int[] {s, n, k}));
+            a.put("rejected", new NdArray(new double[] {t.rejected()}, new int[] {}));
+            a.put("energy_error", new NdArray(new double[] {t.energyError()}, new int[] {}));
+            Npz.write(out, a);
+        } else if (fn.endsWith(".csv")) {
+            List<String> names = new ArrayList<>(List.of("orbit", "time"));
+            names.addAll(List.of(sys.phaseColumns()));
+            names.addAll(List.of(sys.referenceColumns()));
+            int nc = names.size();
+            double[] v = new double[s * n * nc];
+            for (int r = 0; r < s * n; r++) {
+                v[r * nc] = r / n;
+                v[r * nc + 1] = time[r % n];
+                System.arraycopy(t.phase(), r * w, v, r * nc + 2, w);
+                System.arraycopy(ref, r * k, v, r * nc + 2 + w, k);
+            }
+            OrbitCsv.write(out, names, v, null);
+        } else {
+            throw new IllegalArgumentException("output file " + out + " must end in .npz or .csv");
         }
     }
 
