@@ -1,5 +1,7 @@
 package dev.canonic.dynamics;
 
+import dev.canonic.core.Tensor;
+
 /**
  * Analytic action-angle coordinates of the harmonic oscillator Φ = ω0² z²/2, with the SPEC
  * convention
@@ -71,5 +73,28 @@ public final class HarmonicActionAngle {
             v[i] = r[1];
         }
         return new double[][] {z, v};
+    }
+
+    /**
+     * Differentiable (J, θ) of tensors z, v of equal shape: J = (v²/ω0 + ω0 z²)/2,
+     * θ = atan2(ω0 z, v) shifted into [0, 2π) (the shift has zero derivative).
+     */
+    public Tensor[] actionAngle(Tensor z, Tensor v) {
+        if (!java.util.Arrays.equals(z.shape(), v.shape())) {
+            throw new IllegalArgumentException("z and v differ in shape: " + java.util.Arrays.toString(z.shape()) + " vs " + java.util.Arrays.toString(v.shape()));
+        }
+        Tensor j = v.square().div(omega).add(z.square().mul(omega)).mul(0.5);
+        Tensor th = z.mul(omega).atan2(v);
+        th = th.add(th.lt(0.0).mul(Angles.TWO_PI));
+        return new Tensor[] {j, th};
+    }
+
+    /** Differentiable (z, v) of tensors J ≥ 0 and θ of equal shape. */
+    public Tensor[] phaseSpace(Tensor j, Tensor theta) {
+        if (!java.util.Arrays.equals(j.shape(), theta.shape())) {
+            throw new IllegalArgumentException("J and theta differ in shape: " + java.util.Arrays.toString(j.shape()) + " vs " + java.util.Arrays.toString(theta.shape()));
+        }
+        Tensor amp = j.mul(2.0).sqrt();
+        return new Tensor[] {amp.mul(theta.sin()).div(Math.sqrt(omega)), amp.mul(theta.cos()).mul(Math.sqrt(omega))};
     }
 }

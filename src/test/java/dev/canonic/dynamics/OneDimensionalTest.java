@@ -118,6 +118,27 @@ class OneDimensionalTest {
     }
 
     @Test
+    void harmonicTensorVersionsMatchAndDifferentiate() {
+        HarmonicActionAngle aa = new HarmonicActionAngle(0.5);
+        double[] z = {0.3, -1.2, 0.8, -0.1}, v = {0.5, 0.2, -0.7, -0.3};
+        Tensor[] t = aa.actionAngle(Tensor.of(z, 4), Tensor.of(v, 4));
+        for (int i = 0; i < 4; i++) {
+            double[] r = aa.actionAngle(z[i], v[i]);
+            assertEquals(r[0], t[0].get(i), 1e-15);
+            assertEquals(r[1], t[1].get(i), 1e-15);
+        }
+        Tensor[] back = aa.phaseSpace(t[0], t[1]);
+        for (int i = 0; i < 4; i++) {
+            assertEquals(z[i], back[0].get(i), 1e-14);
+            assertEquals(v[i], back[1].get(i), 1e-14);
+        }
+        GradCheck.both(a -> { Tensor[] r = aa.actionAngle(a[0], a[1]); return r[0].add(r[1].sin()); },
+            Tensor.of(z, 4), Tensor.of(v, 4)).assertWithin("HO (J, θ) gradcheck", 1e-8);
+        GradCheck.both(a -> { Tensor[] r = aa.phaseSpace(a[0], a[1]); return r[0].mul(r[1]); },
+            Tensor.of(new double[] {0.4, 1.1}, 2), Tensor.of(new double[] {0.3, 4.0}, 2)).assertWithin("HO (z, v) gradcheck", 1e-8);
+    }
+
+    @Test
     void quadratureMatchesTheAnalyticOscillator() {
         ActionAngle1D q = new ActionAngle1D(HO);
         HarmonicActionAngle aa = new HarmonicActionAngle(HO);
