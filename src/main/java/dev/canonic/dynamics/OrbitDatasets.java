@@ -21,7 +21,7 @@ import java.util.SplittableRandom;
  *
  * <p>Time units: 1D dimensionless; 3D durations and steps are given in Gyr and the returned times
  * are in Gyr. The symplectic step is refined (halved, up to 6 times) until every orbit conserves
- * energy to the requested relative tolerance (the paper's 1e-7).
+ * energy to the requested relative tolerance (the paper's 1e-7) at every recorded point.
  */
 public final class OrbitDatasets {
     private OrbitDatasets() {
