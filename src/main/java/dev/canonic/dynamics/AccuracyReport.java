@@ -63,11 +63,21 @@ public final class AccuracyReport {
             }
         }
         double perPoint = (System.nanoTime() - t0) / 1e3 / evals;
+        double[] zs = new double[n], vs = new double[n];
+        for (int i = 0; i < n; i++) {
+            zs[i] = 2 * g.nextGaussian();
+            vs[i] = 1.5 * g.nextGaussian();
+        }
+        qs.actionAngle(zs, vs);
+        t0 = System.nanoTime();
+        qs.actionAngle(zs, vs);
+        double fwd = (System.nanoTime() - t0) / 1e3 / n;
         line("slab quadrature along DOP853 orbits: max rel J drift", cj);
         line("slab quadrature along DOP853 orbits: max rel Omega drift", co);
         line("slab quadrature: max |theta - (theta0 + Omega t)| (rad)", ct);
         line("slab inverse (J,theta)->(z,v) round trip: max abs", rt);
         line("slab reference + inverse, microseconds per point", perPoint);
+        line("slab reference (J, theta, Omega) only, microseconds per point", fwd);
         // 3. isochrone
         Isochrone iso = Isochrone.paper();
         IsochroneActionAngle ai = new IsochroneActionAngle(iso);
