@@ -43,6 +43,7 @@ final class GaussLegendre {
     }
 
     static final GaussLegendre G20 = new GaussLegendre(20);
+    static final GaussLegendre G16 = new GaussLegendre(16);
 
     /** ∫_a^b f with `panels` equal panels. */
     double integrate(DoubleUnaryOperator f, double a, double b, int panels) {

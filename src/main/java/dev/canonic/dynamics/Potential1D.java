@@ -40,10 +40,18 @@ public interface Potential1D extends ForceField {
     }
 
     /**
-     * Φ(a) − Φ(a − δ). Implementations override this with a form free of cancellation for small δ,
-     * which the 1D quadrature uses for v² = 2(Φ(z±) − Φ(z)) near a turning point.
+     * Φ(a) − Φ(a − δ), free of cancellation for small δ, which the 1D quadrature uses for
+     * v² = 2(Φ(z±) − Φ(z)) near a turning point. The default integrates the force with a 16-point
+     * Gauss–Legendre rule, −δ⟨F⟩ over [a − δ, a], when |δ| ≤ |a|/4 (error ∝ (δ/a)^32), and subtracts
+     * values otherwise; implementations with a closed form override it.
      */
     default double drop(double a, double delta) {
+        if (Math.abs(delta) <= 0.25 * Math.abs(a)) {
+            GaussLegendre g = GaussLegendre.G16;
+            double mean = 0, c = a - 0.5 * delta;
+            for (int i = 0; i < g.x.length; i++) mean += g.w[i] * force(c + 0.5 * delta * g.x[i]);
+            return -delta * 0.5 * mean;
+        }
         return value(a) - value(a - delta);
     }
 

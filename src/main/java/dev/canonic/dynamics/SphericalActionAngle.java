@@ -20,7 +20,7 @@ import java.util.function.DoubleUnaryOperator;
  * convergent midpoint rule, partial integrals an adaptive composite Gauss–Legendre rule.
  */
 public final class SphericalActionAngle {
-    private static final GaussLegendre G16 = new GaussLegendre(16);
+    private static final GaussLegendre G16 = GaussLegendre.G16;
     private static final double REL = 1e-14;
     private final SphericalPotential pot;
 

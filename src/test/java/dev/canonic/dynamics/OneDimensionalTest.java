@@ -174,6 +174,42 @@ class OneDimensionalTest {
         }
     }
 
+    /** A generic anharmonic, asymmetric potential without a closed-form drop(): Φ = √(1 + z²) − 1 + 0.1 z³/(1 + z²). */
+    static final Potential1D ANHARMONIC = new Potential1D() {
+        public double value(double z) { return Math.sqrt(1 + z * z) - 1 + 0.1 * z * z * z / (1 + z * z); }
+        public double force(double z) {
+            double u = 1 + z * z;
+            return -(z / Math.sqrt(u) + 0.1 * (3 * z * z * u - 2 * z * z * z * z) / (u * u));
+        }
+        public double curvature(double z) {
+            double h = 1e-5;
+            return -(force(z + h) - force(z - h)) / (2 * h);
+        }
+        public Tensor value(Tensor z) {
+            Tensor u = z.square().add(1);
+            return u.sqrt().sub(1).add(z.pow(3).div(u).mul(0.1));
+        }
+        public String name() { return "anharmonic"; }
+    };
+
+    @Test
+    void anyConfiningPotentialByQuadrature() {
+        ActionAngle1D q = new ActionAngle1D(ANHARMONIC);
+        double[] z = {0.2}, v = {1.3};
+        double[] r0 = q.actionAngle(z[0], v[0]);
+        double t = 0, h = 1e-3;
+        for (int k = 0; k < 12; k++) {
+            new Yoshida4().advance(ANHARMONIC, z, v, 1, h, 1000);
+            t += 1000 * h;
+            double[] r = q.actionAngle(z[0], v[0]);
+            assertEquals(r0[0], r[0], 1e-9 * r0[0], "J along an anharmonic orbit");
+            assertEquals(0, Angles.diff(r[1], r0[1] + r0[2] * t), 1e-9, "theta grows at Omega");
+        }
+        double[] back = q.phaseSpace(r0[0], r0[1]);
+        assertEquals(0.2, back[0], 1e-10);
+        assertEquals(1.3, back[1], 1e-10);
+    }
+
     @Test
     void slabSmallAmplitudeLimitAndInverse() {
         ActionAngle1D q = new ActionAngle1D(SLAB);
