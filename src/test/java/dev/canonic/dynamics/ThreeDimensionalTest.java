@@ -103,6 +103,25 @@ class ThreeDimensionalTest {
     }
 
     @Test
+    void isochroneRoundTripOnSpecialOrientations() {
+        double[][] cases = {
+            {7, 2, 0, -30, 180, 0},      // planar prograde (J_z = 0, node undefined)
+            {7, 2, 0, -30, -180, 0},     // planar retrograde
+            {7, 0, 2, -30, 0, 150},      // polar (L_z = 0)
+            {0, 0, 9, 100, 40, -20},     // on the z axis
+            {9, 0, 0, 0, 217.5, 0}};     // near circular
+        for (double[] w : cases) {
+            double[] x = {w[0], w[1], w[2]}, v = {w[3], w[4], w[5]};
+            double[] a = AA.actionAngle(x, v);
+            double[] back = AA.phaseSpace(new double[] {a[0], a[1], a[2]}, new double[] {a[3], a[4], a[5]});
+            for (int k = 0; k < 3; k++) {
+                assertEquals(x[k], back[k], 1e-10 * 10, "x" + k + " for " + java.util.Arrays.toString(w));
+                assertEquals(v[k], back[3 + k], 1e-10 * 200, "v" + k + " for " + java.util.Arrays.toString(w));
+            }
+        }
+    }
+
+    @Test
     void isochroneActionsConstantAnglesLinearAlongOrbits() {
         Random g = new Random(5);
         double[][] ics = randomBound(g, 4);
