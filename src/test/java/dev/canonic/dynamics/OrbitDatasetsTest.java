@@ -95,13 +95,15 @@ class OrbitDatasetsTest {
         double[] r = q.actionAngle(t.column("z")[4], t.column("vz")[4]);
         assertEquals(r[0], t.column("J")[4], 1e-14);
         Path tr = dir.resolve("ho.npz");
-        assertEquals(0, Main.execute("generate", "--system", "harmonic", "--orbits", "3", "--points", "20", "--dt", "0.1", "--out", tr.toString()));
+        assertEquals(0, Main.execute("generate", "--system", "harmonic", "--orbits", "3", "--points", "20", "--dt", "0.1",
+            "--jmin", "0.2", "--jmax", "0.3", "--out", tr.toString()));
         Map<String, NdArray> h = Npz.read(tr);
         assertArrayEquals(new int[] {3, 20, 2}, h.get("phase").shape());
         assertArrayEquals(new int[] {3, 20, 3}, h.get("reference").shape());
         double[] rf = h.get("reference").data();
         // the oscillator's angle advances by ω0 dt between samples
         assertEquals(0, Angles.diff(rf[3 + 1], rf[1] + 0.05), 1e-7);
+        for (int i = 0; i < 60; i++) assertTrue(rf[3 * i] >= 0.2 - 1e-6 && rf[3 * i] <= 0.3 + 1e-6, "J " + rf[3 * i]);
         // bad input: unknown system and parameter
         assertEquals(2, Main.execute("generate", "--system", "kepler9", "--orbits", "1", "--points", "1", "--out", dir.resolve("x.npz").toString()));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ReferenceSystem.of("slab", Map.of("omega", 1.0)));

@@ -60,6 +60,12 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--dt", description = "write regular trajectories instead: N points spaced dt along each orbit (model A); 3D in Gyr")
     Double dt;
 
+    @Option(names = "--jmin", description = "1D: smallest action drawn (default 0.05)")
+    Double jMin;
+
+    @Option(names = "--jmax", description = "1D: largest action drawn (default 1.5)")
+    Double jMax;
+
     @Option(names = "--energy-tol", defaultValue = "1e-7", description = "max relative energy error (default ${DEFAULT-VALUE})")
     double energyTol;
 
@@ -100,7 +106,7 @@ public final class GenerateCommand implements Callable<Integer> {
                 default -> throw new IllegalArgumentException("unknown sampling '" + sampling + "'; use halo or disc");
             };
             OrbitDatasets.Config cfg = new OrbitDatasets.Config(duration == null ? d.duration() : duration, step == null ? d.step() : step,
-                energyTol, integ, samp, d.jMin(), d.jMax());
+                energyTol, integ, samp, jMin == null ? d.jMin() : jMin, jMax == null ? d.jMax() : jMax);
             if (dt != null) {
                 OrbitDatasets.Trajectories t = OrbitDatasets.trajectories(sys, orbits, points, dt, seed, cfg);
                 writeTrajectories(t, out);
