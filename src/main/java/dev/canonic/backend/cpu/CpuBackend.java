@@ -287,7 +287,11 @@ public final class CpuBackend implements Backend {
             Arrays.fill(c, 0, batch * m * n, 0.0);
             return;
         }
-        // Bring both operands to plain row-major layout once; the O(n^2) copy is cheap next to O(n^3).
+        if (useBlocked(m, n, k)) {
+            blockedGemm(batch, m, n, k, a, aBatchStride, transA, b, bBatchStride, transB, c);
+            return;
+        }
+        // Small products: bring both operands to plain row-major layout once, then a simple loop.
         double[] an = a;
         int aStride = aBatchStride;
         if (transA) {
@@ -319,6 +323,42 @@ public final class CpuBackend implements Backend {
                 Parallel.forRange(m, 2L * n * k, (f, t) -> kernel(fa, qq * fas, fb, qq * fbs, c, qq * m * n, f, t, n, k));
             }
         }
+    }
+
+    /**
+     * True when the packed, register-blocked kernel pays: packing costs O(mk + kn) per call, so
+     * tiny or very thin products stay on the simple loop.
+     */
+    static boolean useBlocked(int m, int n, int k) {
+        return k >= 8 && m >= 4 && n >= 8 && (long) m * n * k >= 32L * 32 * 32;
+    }
+
+    /** Batched product on {@link GemmKernels}: parallel over the batch, or over row panels of one product. */
+    private static void blockedGemm(int batch, int m, int n, int k, double[] a, int as, boolean transA,
+                                    double[] b, int bs, boolean transB, double[] c) {
+        long flopsPerMatrix = 2L * m * n * k;
+        int mn = m * n;
+        if (batch >= Parallel.threads() * 2) {
+            Parallel.forRange(batch, flopsPerMatrix, (f, t) -> {
+                for (int q = f; q < t; q++) {
+                    GemmKernels.gemm(a, q * as, transA, b, q * bs, transB, c, q * mn, m, n, k, 0, m);
+                }
+            });
+        } else {
+            final int mr = GemmKernels.MR;
+            int panels = (m + mr - 1) / mr;
+            for (int q = 0; q < batch; q++) {
+                final int qq = q;
+                Parallel.forRange(panels, 2L * mr * n * k, (f, t) ->
+                        GemmKernels.gemm(a, qq * as, transA, b, qq * bs, transB, c, qq * mn, m, n, k,
+                                f * mr, Math.min(m, t * mr)));
+            }
+        }
+    }
+
+    /** Which matrix-product micro-kernel this JVM runs (for canonic info and benchmarks). */
+    public static String gemmKernel() {
+        return GemmKernels.describe();
     }
 
     /** dst (cols×rows) = transpose of src (rows×cols). */
