@@ -31,8 +31,11 @@ final class GemmKernels {
     static final int MR = MICRO.mr();
     static final int NR = MICRO.nr();
     /** Depth of one packed block (k direction). */
-    static final int KC = 256;
-    // Rows of A packed at once: MC = 12·MR (MC × KC doubles stay in L2); columns of B: NC = 128·NR.
+    static final int KC = Integer.getInteger("canonic.gemm.kc", 256);
+    /** Row panels of A packed at once: MC = MC_PANELS·MR rows (MC × KC doubles stay in L2). */
+    static final int MC_PANELS = Integer.getInteger("canonic.gemm.mcPanels", 12);
+    /** Column panels of B packed at once: NC = NC_PANELS·NR columns. */
+    static final int NC_PANELS = Integer.getInteger("canonic.gemm.ncPanels", 128);
 
     private GemmKernels() {
     }
@@ -78,7 +81,7 @@ final class GemmKernels {
     static void gemm(Micro micro, double[] a, int aOff, boolean transA, double[] b, int bOff, boolean transB,
                      double[] c, int cOff, int m, int n, int k, int i0, int i1) {
         if (i0 >= i1) return;
-        final int MR = micro.mr(), NR = micro.nr(), MC = MR * 12, NC = NR * 128;
+        final int MR = micro.mr(), NR = micro.nr(), MC = MR * MC_PANELS, NC = NR * NC_PANELS;
         Work w = WORK.get();
         int ncMax = Math.min(NC, roundUp(n, NR));
         int kcMax = Math.min(KC, k);
