@@ -325,13 +325,22 @@ public final class CpuBackend implements Backend {
         }
     }
 
+    /** System property canonic.gemm.blocked=false keeps every product on the simple loop (for comparisons). */
+    private static final boolean BLOCKED = !"false".equalsIgnoreCase(System.getProperty("canonic.gemm.blocked"));
+
     /**
      * True when the packed, register-blocked kernel pays: packing costs O(mk + kn) per call, so
      * tiny or very thin products stay on the simple loop.
      */
     static boolean useBlocked(int m, int n, int k) {
-        return k >= 8 && m >= 4 && n >= 8 && (long) m * n * k >= 32L * 32 * 32;
+        return BLOCKED && k >= 8 && m >= 4 && n >= 8 && (long) m * n * k >= 32L * 32 * 32;
     }
+
+    /**
+     * Below this many flops (about 200 µs on one core) a single product runs on the calling thread:
+     * handing half of it to a worker costs more than it saves.
+     */
+    private static final long PARALLEL_GEMM_FLOPS = 1L << 23;
 
     /** Batched product on {@link GemmKernels}: parallel over the batch, or over row panels of one product. */
     private static void blockedGemm(int batch, int m, int n, int k, double[] a, int as, boolean transA,
@@ -349,6 +358,10 @@ public final class CpuBackend implements Backend {
             int panels = (m + mr - 1) / mr;
             for (int q = 0; q < batch; q++) {
                 final int qq = q;
+                if (flopsPerMatrix < PARALLEL_GEMM_FLOPS) {
+                    GemmKernels.gemm(a, qq * as, transA, b, qq * bs, transB, c, qq * mn, m, n, k, 0, m);
+                    continue;
+                }
                 Parallel.forRange(panels, 2L * mr * n * k, (f, t) ->
                         GemmKernels.gemm(a, qq * as, transA, b, qq * bs, transB, c, qq * mn, m, n, k,
                                 f * mr, Math.min(m, t * mr)));
