@@ -288,7 +288,11 @@ public final class CpuBackend implements Backend {
             return;
         }
         if (SkinnyGemm.tryGemm(batch, m, n, k, a, aBatchStride, transA, b, bBatchStride, transB, c)) return;
-        // Bring both operands to plain row-major layout once; the O(n^2) copy is cheap next to O(n^3).
+        if (useBlocked(m, n, k)) {
+            blockedGemm(batch, m, n, k, a, aBatchStride, transA, b, bBatchStride, transB, c);
+            return;
+        }
+        // Small products: bring both operands to plain row-major layout once, then a simple loop.
         double[] an = a;
         int aStride = aBatchStride;
         if (transA) {
@@ -320,6 +324,55 @@ public final class CpuBackend implements Backend {
                 Parallel.forRange(m, 2L * n * k, (f, t) -> kernel(fa, qq * fas, fb, qq * fbs, c, qq * m * n, f, t, n, k));
             }
         }
+    }
+
+    /** System property canonic.gemm.blocked=false keeps every product on the simple loop (for comparisons). */
+    private static final boolean BLOCKED = !"false".equalsIgnoreCase(System.getProperty("canonic.gemm.blocked"));
+
+    /**
+     * True when the packed, register-blocked kernel pays: packing costs O(mk + kn) per call, so
+     * tiny or very thin products stay on the simple loop.
+     */
+    static boolean useBlocked(int m, int n, int k) {
+        return BLOCKED && k >= 8 && m >= 4 && n >= 8 && (long) m * n * k >= 32L * 32 * 32;
+    }
+
+    /**
+     * Below this many flops (about 200 µs on one core) a single product runs on the calling thread:
+     * handing half of it to a worker costs more than it saves.
+     */
+    private static final long PARALLEL_GEMM_FLOPS = 1L << 23;
+
+    /** Batched product on {@link GemmKernels}: parallel over the batch, or over row panels of one product. */
+    private static void blockedGemm(int batch, int m, int n, int k, double[] a, int as, boolean transA,
+                                    double[] b, int bs, boolean transB, double[] c) {
+        long flopsPerMatrix = 2L * m * n * k;
+        int mn = m * n;
+        if (batch >= Parallel.threads() * 2) {
+            Parallel.forRange(batch, flopsPerMatrix, (f, t) -> {
+                for (int q = f; q < t; q++) {
+                    GemmKernels.gemm(a, q * as, transA, b, q * bs, transB, c, q * mn, m, n, k, 0, m);
+                }
+            });
+        } else {
+            final int mr = GemmKernels.MR;
+            int panels = (m + mr - 1) / mr;
+            for (int q = 0; q < batch; q++) {
+                final int qq = q;
+                if (flopsPerMatrix < PARALLEL_GEMM_FLOPS) {
+                    GemmKernels.gemm(a, qq * as, transA, b, qq * bs, transB, c, qq * mn, m, n, k, 0, m);
+                    continue;
+                }
+                Parallel.forRange(panels, 2L * mr * n * k, (f, t) ->
+                        GemmKernels.gemm(a, qq * as, transA, b, qq * bs, transB, c, qq * mn, m, n, k,
+                                f * mr, Math.min(m, t * mr)));
+            }
+        }
+    }
+
+    /** Which matrix-product micro-kernel this JVM runs (for canonic info and benchmarks). */
+    public static String gemmKernel() {
+        return GemmKernels.describe();
     }
 
     /** dst (cols×rows) = transpose of src (rows×cols). */

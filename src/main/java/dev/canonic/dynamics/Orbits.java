@@ -1,0 +1,66 @@
+package dev.canonic.dynamics;
+
+/**
+ * Trajectories of batches of orbits sampled at regular times.
+ */
+public final class Orbits {
+    private Orbits() {
+    }
+
+    /**
+     * Integrates n orbits and records them every dt.
+     *
+     * <p>Layout of the result: flat [samples + 1][n][2·dim], each row (q…, p…) — for 1D (z, v), for
+     * 3D (x, y, z, vx, vy, vz). Row 0 holds the initial conditions. The step used is dt/substeps.
+     *
+     * @param integ    the integrator
+     * @param f        the force field
+     * @param q0       initial positions n·dim (not modified)
+     * @param p0       initial velocities n·dim (not modified)
+     * @param n        number of orbits
+     * @param dt       sampling interval (time unit of f; 3D: kpc/(km/s), see {@link Units})
+     * @param samples  number of intervals recorded
+     * @param substeps integrator steps per interval (≥ 1)
+     */
+    public static double[] trajectory(SymplecticIntegrator integ, ForceField f, double[] q0, double[] p0, int n,
+                                      double dt, int samples, int substeps) {
+        int d = f.dim(), m = n * d;
+        Checks.length("initial positions", q0, m);
+        Checks.length("initial velocities", p0, m);
+        if (substeps < 1) throw new IllegalArgumentException("substeps must be at least 1, got " + substeps);
+        if (samples < 0) throw new IllegalArgumentException("samples is negative: " + samples);
+        long total = (long) (samples + 1) * n * 2 * d;
+        if (total > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("trajectory of " + total + " values is too large");
+        double[] q = q0.clone(), p = p0.clone();
+        double[] out = new double[(int) total];
+        record(out, 0, q, p, n, d);
+        for (int s = 1; s <= samples; s++) {
+            integ.advance(f, q, p, n, dt / substeps, substeps);
+            record(out, s, q, p, n, d);
+        }
+        return out;
+    }
+
+    private static void record(double[] out, int s, double[] q, double[] p, int n, int d) {
+        int base = s * n * 2 * d;
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(q, i * d, out, base + i * 2 * d, d);
+            System.arraycopy(p, i * d, out, base + i * 2 * d + d, d);
+        }
+    }
+
+    /** Energy per unit mass |p|²/2 + Φ(q) of each of n points. */
+    public static double[] energies(ForceField f, double[] q, double[] p, int n) {
+        int d = f.dim();
+        Checks.length("positions", q, n * d);
+        Checks.length("velocities", p, n * d);
+        double[] e = new double[n];
+        f.values(q, e, n);
+        for (int i = 0; i < n; i++) {
+            double k = 0;
+            for (int j = 0; j < d; j++) k += p[i * d + j] * p[i * d + j];
+            e[i] += 0.5 * k;
+        }
+        return e;
+    }
+}
