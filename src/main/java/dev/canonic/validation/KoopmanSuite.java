@@ -30,15 +30,15 @@ import java.util.Map;
  */
 public final class KoopmanSuite {
     /** Sizes of a run. */
-    public record Size(int orbits, int samples, int epochs, int batch, int rolloutOrbits) {
+    public record Size(int orbits, int samples, int epochs, int batch, int rolloutOrbits, int lbfgsIters, int lbfgsSamples) {
         /** The committed defaults for a full validation run. */
         public static Size full() {
-            return new Size(120, 400, 60, 32, 5);
+            return new Size(60, 300, 20, 32, 5, 300, 8192);
         }
 
         /** A reduced run for the unit tests. */
         public static Size quick() {
-            return new Size(24, 120, 4, 16, 2);
+            return new Size(20, 120, 6, 16, 1, 250, 1536);
         }
     }
 
@@ -68,7 +68,7 @@ public final class KoopmanSuite {
         OrbitSet all = system.generate(size.orbits(), size.samples(), dt, seed);
         int nTest = Math.max(2, size.orbits() / 5), nVal = Math.max(2, size.orbits() / 10);
         OrbitSet test = all.range(0, nTest), val = all.range(nTest, nTest + nVal), train = all.range(nTest + nVal, all.orbits());
-        KoopmanConfig cfg = base.withTraining(size.epochs(), size.batch(), seed);
+        KoopmanConfig cfg = base.withTraining(size.epochs(), size.batch(), seed).withLbfgs(size.lbfgsIters(), size.lbfgsSamples());
         KoopmanModel model = new KoopmanModel(cfg);
         KoopmanTrainer.History h = new KoopmanTrainer(model, train.x(), val.x(), dt).progress(progress).train();
 
@@ -82,6 +82,9 @@ public final class KoopmanSuite {
         m.put("best_epoch", h.bestEpoch() + 1);
         m.put("epochs", size.epochs());
         m.put("frequency_calibration_rms", h.calibrationRms());
+        m.put("lbfgs_iterations", h.lbfgsIterations());
+        m.put("validation_loss_before_lbfgs", h.lbfgsBefore());
+        m.put("validation_loss_after_lbfgs", h.lbfgsAfter());
         m.put("orbits_train", train.orbits());
         m.put("orbits_validation", val.orbits());
         m.put("orbits_test", test.orbits());

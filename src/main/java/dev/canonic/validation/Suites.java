@@ -19,6 +19,12 @@ public final class Suites {
         ho.put("encode_decode_max_abs", 1e-12);
         ho.put("rollout_max_abs_residual", 1e-4);
         m.put("oscillator", new KoopmanSuite(new HarmonicOscillator1D(0.5, 0.2, 2.0), KoopmanConfig.seed1d(1), ho));
+        Map<String, Double> slab = new LinkedHashMap<>();
+        slab.put("max_abs_action_residual", 5e-4);
+        slab.put("max_abs_frequency_residual", 5e-4);
+        slab.put("encode_decode_max_abs", 1e-12);
+        m.put("slab", new KoopmanSuite(new Numeric1D("slab", "isothermal slab Φ = 2σ² ln cosh(z/(2 z0)), σ = 1, z0 = 1",
+            new dev.canonic.dynamics.IsothermalSlab(1.0, 1.0), 0.1, 2.0), KoopmanConfig.seed1d(1), slab));
         return m;
     }
 }
