@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code canonic} program. */
 @Command(name = "canonic", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Learns action-angle coordinates of Hamiltonian systems from orbit data.",
-    subcommands = {InfoCommand.class, ValidateCommand.class, dev.canonic.dynamics.cli.GenerateCommand.class,
+    subcommands = {InfoCommand.class, ValidateCommand.class, TrainCommand.class, ActionsCommand.class, OrbitCommand.class, dev.canonic.dynamics.cli.GenerateCommand.class,
         dev.canonic.dynamics.cli.ReferenceActionsCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** The version from the jar manifest, or the development version. */
@@ -29,7 +29,15 @@ public final class Main implements Runnable {
 
     /** Runs the program and returns its exit code. */
     public static int execute(String... args) {
-        return new CommandLine(new Main()).execute(args);
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            if (ex instanceof java.io.IOException || ex instanceof IllegalArgumentException || ex instanceof ArithmeticException) {
+                cmd.getErr().println("canonic " + cmd.getCommandName() + ": " + ex.getMessage());
+                return 1;
+            }
+            throw ex;
+        });
+        return cl.execute(args);
     }
 
     public static void main(String[] args) {

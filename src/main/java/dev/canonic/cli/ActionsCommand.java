@@ -1,0 +1,75 @@
+package dev.canonic.cli;
+
+import dev.canonic.core.GradMode;
+import dev.canonic.core.Tensor;
+import dev.canonic.io.OrbitCsv;
+import dev.canonic.models.koopman.KoopmanFiles;
+import dev.canonic.models.koopman.KoopmanModel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code canonic actions --model MODEL --input points.csv --out out.csv}. */
+@Command(name = "actions", mixinStandardHelpOptions = true,
+    description = "Actions, angles and frequencies of phase-space points with a trained model A. Output: the input's orbit_id and t "
+        + "(when present) and coordinates, then J,theta,Omega (1 dof) or J1..Jd,theta1..thetad,Omega1..Omegad, in the data's units.")
+public final class ActionsCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, description = "model file written by canonic train koopman")
+    Path model;
+
+    @Option(names = "--input", required = true, description = "CSV with z,vz (or q1..qd,p1..pd); orbit_id and t optional")
+    Path input;
+
+    @Option(names = "--out", required = true, description = "CSV to write")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        KoopmanModel m = KoopmanFiles.load(model);
+        int d = m.dof();
+        List<String> header = OrbitCsv.header(input);
+        List<String> cols = new ArrayList<>();
+        for (String c : new String[] {"orbit_id", "orbit", "t", "time"}) if (header.contains(c)) cols.add(c);
+        List<String> coords = KoopmanFiles.coordinateNames(d);
+        cols.addAll(coords);
+        OrbitCsv.Table t = OrbitCsv.read(input, cols);
+        int n = t.rows(), nc = cols.size(), off = nc - 2 * d;
+        double[] x = new double[n * 2 * d];
+        for (int r = 0; r < n; r++) {
+            for (int c = 0; c < 2 * d; c++) {
+                double v = t.values()[r * nc + off + c];
+                if (!Double.isFinite(v)) throw new IllegalArgumentException(input + ": row " + (r + 1) + " column '" + coords.get(c) + "' is not a finite number");
+                x[r * 2 * d + c] = v;
+            }
+        }
+        double[] j, th, w;
+        try (GradMode.Scope g = GradMode.noGrad()) {
+            Tensor xt = Tensor.of(x, n, 2 * d);
+            j = m.actions(xt).toArray();
+            th = m.angles(xt).toArray();
+            w = m.frequencies(xt).toArray();
+        }
+        List<String> outCols = new ArrayList<>(cols);
+        for (String p : new String[] {"J", "theta", "Omega"}) {
+            if (d == 1) outCols.add(p);
+            else for (int q = 1; q <= d; q++) outCols.add(p + q);
+        }
+        int oc = outCols.size();
+        double[] v = new double[n * oc];
+        for (int r = 0; r < n; r++) {
+            System.arraycopy(t.values(), r * nc, v, r * oc, nc);
+            for (int q = 0; q < d; q++) {
+                v[r * oc + nc + q] = j[r * d + q];
+                v[r * oc + nc + d + q] = th[r * d + q];
+                v[r * oc + nc + 2 * d + q] = w[r * d + q];
+            }
+        }
+        OrbitCsv.write(out, outCols, v, null);
+        System.out.println(n + " points written to " + out);
+        return 0;
+    }
+}

@@ -1,0 +1,92 @@
+package dev.canonic.cli;
+
+import dev.canonic.io.OrbitCsv;
+import dev.canonic.models.koopman.KoopmanFiles;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The user's path: a trajectory CSV → train koopman → actions → orbit, and bad input named. */
+class UserPathTest {
+    static final double W0 = 0.5;
+
+    /** Harmonic-oscillator trajectories as a user would write them (J uniform in [0.2, 2]). */
+    static double[] jOf(int s) {
+        return new double[] {0.2 + 1.8 * (s + 0.5) / 16};
+    }
+
+    static void writeOscillator(Path f, int orbits, int samples, double dt) throws IOException {
+        StringBuilder b = new StringBuilder("orbit_id,t,z,vz,comment\n");
+        Random g = new Random(5);
+        for (int s = 0; s < orbits; s++) {
+            double j = jOf(s)[0], t0 = 2 * Math.PI * g.nextDouble();
+            for (int k = 0; k < samples; k++) {
+                double a = t0 + W0 * k * dt;
+                b.append(s).append(',').append(k * dt).append(',').append(Math.sqrt(2 * j / W0) * Math.sin(a)).append(',')
+                    .append(Math.sqrt(2 * j * W0) * Math.cos(a)).append(",x\n");
+            }
+        }
+        Files.writeString(f, b.toString());
+    }
+
+    @Test
+    void trainActionsAndOrbitFromAFile(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("ho.csv"), model = dir.resolve("ho-model.npz"), acts = dir.resolve("acts.csv"), orb = dir.resolve("orbit.csv");
+        writeOscillator(data, 16, 100, 0.1);
+        assertEquals(0, Main.execute("train", "koopman", "--data", data.toString(), "--out", model.toString(), "--epochs", "6",
+            "--lbfgs", "200", "--no-progress"));
+        assertEquals(0, Main.execute("actions", "--model", model.toString(), "--input", data.toString(), "--out", acts.toString()));
+        OrbitCsv.Table t = OrbitCsv.read(acts, List.of("orbit_id", "J", "theta", "Omega"));
+        double[] id = t.column("orbit_id"), j = t.column("J"), w = t.column("Omega");
+        double err = 0, spread = 0, mean = 0;
+        for (int i = 0; i < j.length; i++) mean += jOf((int) id[i])[0] / j.length;
+        for (int i = 0; i < j.length; i++) {
+            double tj = jOf((int) id[i])[0];
+            err += (j[i] - tj) * (j[i] - tj) / j.length;
+            spread += (tj - mean) * (tj - mean) / j.length;
+            assertEquals(W0, w[i], 0.01);
+        }
+        assertTrue(Math.sqrt(err) < Math.sqrt(spread) / 100, "action rms error " + Math.sqrt(err) + " vs spread " + Math.sqrt(spread));
+        assertEquals(0, Main.execute("orbit", "--model", model.toString(), "--J", "1.0", "--theta", "0.3", "--times", "0:10:0.5", "--out", orb.toString()));
+        OrbitCsv.Table o = OrbitCsv.read(orb, List.of("t", "z", "vz"));
+        assertEquals(21, o.rows());
+        double[] z = o.column("z"), v = o.column("vz");
+        for (int k = 0; k < z.length; k++) {
+            double e = (v[k] * v[k] + W0 * W0 * z[k] * z[k]) / (2 * W0);
+            assertEquals(1.0, e, 0.02, "decoded orbit's oscillator action");
+        }
+    }
+
+    @Test
+    void badFilesAreNamedWithTheirProblem(@TempDir Path dir) throws Exception {
+        String[][] cases = {
+            {"orbit_id,t,z\n0,0,1\n", "no coordinate columns"},
+            {"orbit_id,t,z,vz\n", "no data rows"},
+            {"orbit_id,t,z,vz\n0,0,1,0\n0,0.1,NaN,0\n0,0.2,1,0\n1,0,1,0\n1,0.1,1,0\n1,0.2,1,0\n", "row 2 column 'z'"},
+            {"orbit_id,t,z,vz\n0,0,1,0\n0,0.1,1,0\n0,0.1,1,0\n1,0,1,0\n1,0.1,1,0\n1,0.2,1,0\n", "orbit 0: times not increasing"},
+            {"orbit_id,t,z,vz\n0,0,1,0\n0,0.1,1,0\n0,0.2,1,0\n1,0,1,0\n1,0.2,1,0\n1,0.4,1,0\n", "orbit 1 has step 0.2"},
+            {"orbit_id,t,z,vz\n0,0,1,0\n0,0.1,1,0\n0,0.2,1,0\n", "at least 2 orbits"},
+            {"orbit_id,t,z,vz\n0,0,1,0\n0,0.1,1,0\n1,0,1,0\n1,0.1,1,0\n1,0.2,1,0\n", "orbit 0 has 2 samples"},
+            {"orbit_id,t,z,vz\n0,0,1,0\n0,0.1,1,0\n0,0.2,1,0\n1,0,1,0\n1,0.1,1,0\n1,0.2,1,0\n0,0.3,1,0\n", "not grouped"},
+        };
+        for (String[] c : cases) {
+            Path f = dir.resolve("bad.csv");
+            Files.writeString(f, c[0]);
+            IOException e = assertThrows(IOException.class, () -> KoopmanFiles.readTrajectories(f, 3));
+            assertTrue(e.getMessage().contains(c[1]) && e.getMessage().contains("bad.csv"), "expected '" + c[1] + "' in: " + e.getMessage());
+        }
+        Path notModel = dir.resolve("x.npz");
+        dev.canonic.io.Npz.write(notModel, java.util.Map.of("a", new dev.canonic.io.NdArray(new double[] {1}, new int[] {1})));
+        IOException e = assertThrows(IOException.class, () -> KoopmanFiles.load(notModel));
+        assertTrue(e.getMessage().contains("not a Canonic model-A"), e.getMessage());
+    }
+}
