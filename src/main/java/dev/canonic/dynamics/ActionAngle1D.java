@@ -179,7 +179,7 @@ public final class ActionAngle1D {
 
     /**
      * The energy whose orbit has action J (inverse of {@link #action}), by Newton iteration on
-     * dJ/dE = 1/Ω.
+     * dJ/dE = 1/Ω; a guess beyond a finite well's edge is halved back towards its bottom.
      */
     public double energyOf(double j) {
         Checks.finite("J", j);
@@ -188,8 +188,15 @@ public final class ActionAngle1D {
         if (j == 0) return phi0;
         double k = pot.curvature(0);
         double e = phi0 + j * Math.sqrt(Math.max(k, 1e-300));
-        for (int it = 0; it < 100; it++) {
-            Orbit o = orbit(e);
+        for (int it = 0; it < 200; it++) {
+            Orbit o;
+            try {
+                o = orbit(e);
+            } catch (IllegalArgumentException unbound) {
+                // the first guess overshot a finite well (e.g. Pöschl–Teller): back off towards the bottom
+                e = 0.5 * (e + phi0);
+                continue;
+            }
             double ne = e - (o.J - j) * o.Omega;
             if (ne <= phi0) ne = 0.5 * (e + phi0);
             if (Math.abs(ne - e) <= 4 * Math.ulp(e)) return ne;

@@ -45,6 +45,16 @@ public final class KoopmanSuite {
     private final System1D system;
     private final KoopmanConfig base;
     private final Map<String, Double> targets;
+    private boolean viaFile;
+
+    /**
+     * Makes the suite train the way a user does: its training and validation orbits are written to
+     * NAME-trajectories.csv and read back by the same reader as {@code canonic train koopman --data}.
+     */
+    public KoopmanSuite viaFile() {
+        viaFile = true;
+        return this;
+    }
 
     /**
      * @param system  the system and its reference values
@@ -68,6 +78,26 @@ public final class KoopmanSuite {
         OrbitSet all = system.generate(size.orbits(), size.samples(), dt, seed);
         int nTest = Math.max(2, size.orbits() / 5), nVal = Math.max(2, size.orbits() / 10);
         OrbitSet test = all.range(0, nTest), val = all.range(nTest, nTest + nVal), train = all.range(nTest + nVal, all.orbits());
+        if (viaFile) {
+            Path csv = dir.resolve(name() + "-trajectories.csv");
+            int nTv = val.orbits() + train.orbits(), t = size.samples();
+            double[] v = new double[nTv * t * 4];
+            for (int o = 0; o < nTv; o++) {
+                double[][] orb = o < val.orbits() ? val.x()[o] : train.x()[o - val.orbits()];
+                for (int k = 0; k < t; k++) {
+                    int r = (o * t + k) * 4;
+                    v[r] = o;
+                    v[r + 1] = k * dt;
+                    v[r + 2] = orb[k][0];
+                    v[r + 3] = orb[k][1];
+                }
+            }
+            dev.canonic.io.OrbitCsv.write(csv, java.util.List.of("orbit_id", "t", "z", "vz"), v, null);
+            dev.canonic.models.koopman.KoopmanFiles.Trajectories tr = dev.canonic.models.koopman.KoopmanFiles.readTrajectories(csv, base.rollout() + 1);
+            double[][][] x = tr.x();
+            val = new OrbitSet(java.util.Arrays.copyOfRange(x, 0, val.orbits()), val.j(), val.theta(), val.omega(), tr.dt());
+            train = new OrbitSet(java.util.Arrays.copyOfRange(x, val.orbits(), nTv), train.j(), train.theta(), train.omega(), tr.dt());
+        }
         KoopmanConfig cfg = base.withTraining(size.epochs(), size.batch(), seed).withLbfgs(size.lbfgsIters(), size.lbfgsSamples());
         KoopmanModel model = new KoopmanModel(cfg);
         KoopmanTrainer.History h = new KoopmanTrainer(model, train.x(), val.x(), dt).progress(progress).train();

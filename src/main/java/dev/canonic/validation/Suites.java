@@ -25,6 +25,14 @@ public final class Suites {
         slab.put("encode_decode_max_abs", 1e-12);
         m.put("slab", new KoopmanSuite(new Numeric1D("slab", "isothermal slab Φ = 2σ² ln cosh(z/(2 z0)), σ = 1, z0 = 1",
             new dev.canonic.dynamics.IsothermalSlab(1.0, 1.0), 0.1, 2.0), KoopmanConfig.seed1d(1), slab));
+        Map<String, Double> pt = new LinkedHashMap<>();
+        pt.put("max_abs_action_residual", 5e-4);
+        pt.put("max_abs_frequency_residual", 5e-4);
+        pt.put("encode_decode_max_abs", 1e-12);
+        dev.canonic.dynamics.PoschlTeller well = new dev.canonic.dynamics.PoschlTeller(1.0, 1.0);
+        m.put("poschl-teller", new KoopmanSuite(new Numeric1D("poschl-teller", "Pöschl–Teller well Φ = −V0/cosh²(z/a), V0 = 1, a = 1 "
+            + "(E in [−0.9, −0.1]; closed form Ω = √(2|E|)/a, J = a(√(2V0) − √(2|E|)), equal to the quadrature to 1e-10)",
+            well, well.action(-0.9), well.action(-0.1)), KoopmanConfig.seed1d(1), pt).viaFile());
         return m;
     }
 }

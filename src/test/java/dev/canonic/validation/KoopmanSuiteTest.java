@@ -20,13 +20,18 @@ class KoopmanSuiteTest {
     }
 
     void check(String suite, Path dir) throws Exception {
+        check(suite, dir, 100, 5e-3, 0.05);
+    }
+
+    /** factor: how far below the spread of true actions the action rms error must be. */
+    void check(String suite, Path dir, double factor, double freqTol, double angleTol) throws Exception {
         Map<String, Object> m = Suites.all().get(suite).run(dir, KoopmanSuite.Size.quick(), 3, false);
         double spread = num(m, "reference_action_std");
         double rms = Math.sqrt(num(m, "action_mse"));
-        assertTrue(rms < spread / 100, suite + ": action rms error " + rms + " not 100× below the action spread " + spread);
+        assertTrue(rms < spread / factor, suite + ": action rms error " + rms + " not " + factor + "× below the action spread " + spread);
         assertTrue(num(m, "encode_decode_max_abs") < 1e-12, suite + ": encode-decode " + num(m, "encode_decode_max_abs"));
-        assertTrue(Math.sqrt(num(m, "frequency_mse")) < 1e-2 * 0.5, suite + ": frequency rms error " + Math.sqrt(num(m, "frequency_mse")));
-        assertTrue(num(m, "angle_rms_residual") < 0.05, suite + ": angle rms error " + num(m, "angle_rms_residual"));
+        assertTrue(Math.sqrt(num(m, "frequency_mse")) < freqTol, suite + ": frequency rms error " + Math.sqrt(num(m, "frequency_mse")));
+        assertTrue(num(m, "angle_rms_residual") < angleTol, suite + ": angle rms error " + num(m, "angle_rms_residual"));
         for (String k : new String[] {"frequency_mse", "action_mse", "max_abs_action_residual", "max_abs_frequency_residual",
             "encode_decode_max_abs", "rollout_max_abs_residual", "train_seconds", "threads", "backend", "seed"}) {
             assertTrue(m.containsKey(k), suite + ": metric " + k + " missing");
@@ -49,5 +54,13 @@ class KoopmanSuiteTest {
     @Test
     void slabLearnsActionsAnglesAndFrequencies(@TempDir Path dir) throws Exception {
         check("slab", dir);
+    }
+
+    @Test
+    void poschlTellerTrainsThroughAFile(@TempDir Path dir) throws Exception {
+        // the frequency falls steeply towards the well's edge, which the reduced run resolves less well:
+        // 20× (not 100×) below the action spread, frequencies (0.45–1.34) to 2e-2, angles to 0.2 rad rms
+        check("poschl-teller", dir, 20, 2e-2, 0.2);
+        assertTrue(Files.size(dir.resolve("poschl-teller-trajectories.csv")) > 1000);
     }
 }
