@@ -52,9 +52,17 @@ public final class TrainCommand implements Runnable {
         @Option(names = "--no-progress", description = "no progress bar")
         boolean noProgress;
 
+        @Option(names = "--resume", description = "continue an interrupted run from its checkpoint (same data, settings and threads give bitwise the same model)")
+        boolean resume;
+
+        @Option(names = "--checkpoint", description = "checkpoint file written after every epoch (default: MODEL with .checkpoint.npz)")
+        Path checkpoint;
+
         @Override
         public Integer call() throws Exception {
             if (threads != null) Parallel.setThreads(threads);
+            Path ck = checkpoint != null ? checkpoint : checkpointFor(out);
+            if (resume && !java.nio.file.Files.exists(ck)) System.out.println("no checkpoint " + ck + " yet: starting afresh");
             KoopmanConfig base = KoopmanConfig.seed1d(seed);
             KoopmanFiles.Trajectories tr = KoopmanFiles.readTrajectories(data, base.rollout() + 1);
             int d = tr.dof();
@@ -71,26 +79,36 @@ public final class TrainCommand implements Runnable {
                 idx[i] = idx[j];
                 idx[j] = t;
             }
-            int nVal = Math.max(1, s / 5);
+            int nVal = Math.max(s >= 6 ? 2 : 1, s / 5);
             List<double[][]> train = new ArrayList<>(), val = new ArrayList<>();
             for (int i = 0; i < s; i++) (i < nVal ? val : train).add(tr.x()[idx[i]]);
             KoopmanModel model = new KoopmanModel(cfg);
             System.out.printf(Locale.ROOT, "%s: %d orbits (%d training, %d validation), %d degree(s) of freedom, step %.6g%n",
                 data, s, train.size(), val.size(), d, tr.dt());
             KoopmanTrainer.History h = new KoopmanTrainer(model, train.toArray(new double[0][][]), val.toArray(new double[0][][]), tr.dt())
-                .progress(!noProgress).train();
+                .progress(!noProgress).checkpoint(ck, resume).train();
             KoopmanFiles.save(out, model);
             double[] last = h.validation().get(h.bestEpoch() < 0 ? h.validation().size() - 1 : h.bestEpoch());
             System.out.println("best validation epoch " + (h.bestEpoch() + 1) + " of " + epochs + "; validation losses at that epoch:");
             for (int i = 0; i < last.length; i++) System.out.printf(Locale.ROOT, "  %-16s %.3e%n", KoopmanModel.LOSS_NAMES[i], last[i]);
             if (!Double.isNaN(h.lbfgsAfter())) System.out.printf(Locale.ROOT, "after L-BFGS (%d iterations): total %.3e%n", h.lbfgsIterations(), h.lbfgsAfter());
             double[] ratio = spreadRatio(model, val, d);
-            for (int j = 0; j < d; j++) {
+            for (int j = 0; j < d && val.size() < 2; j++) {
+                System.out.printf(Locale.ROOT, "J%d: one validation orbit only, so no spread across orbits to compare with%n", j + 1);
+            }
+            for (int j = 0; j < d && val.size() >= 2; j++) {
                 System.out.printf(Locale.ROOT, "J%d: spread along each validation orbit / spread across orbits = %.2e (rms over orbits)%n", j + 1, ratio[j]);
             }
             System.out.printf(Locale.ROOT, "trained in %.1f s; model written to %s%n", h.seconds(), out);
             return 0;
         }
+    }
+
+    /** MODEL.npz → MODEL.checkpoint.npz beside it. */
+    static Path checkpointFor(Path model) {
+        String name = model.getFileName().toString();
+        String stem = name.endsWith(".npz") ? name.substring(0, name.length() - 4) : name;
+        return model.resolveSibling(stem + ".checkpoint.npz");
     }
 
     /**

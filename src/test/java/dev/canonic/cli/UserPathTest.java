@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -64,6 +65,25 @@ class UserPathTest {
             double e = (v[k] * v[k] + W0 * W0 * z[k] * z[k]) / (2 * W0);
             assertEquals(1.0, e, 0.02, "decoded orbit's oscillator action");
         }
+    }
+
+    @Test
+    void resumeFromTheCommandLineGivesTheSameModelFile(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("ho.csv"), a = dir.resolve("a.npz"), b = dir.resolve("b.npz");
+        writeOscillator(data, 8, 60, 0.1);
+        String[] common = {"--data", data.toString(), "--epochs", "2", "--lbfgs", "5", "--no-progress"};
+        assertEquals(0, Main.execute(concat(new String[] {"train", "koopman", "--out", a.toString()}, common)));
+        assertTrue(Files.exists(dir.resolve("a.checkpoint.npz")), "checkpoint beside the model");
+        // b: resumed from a's checkpoint after its last epoch; only L-BFGS and calibration run again
+        Files.copy(dir.resolve("a.checkpoint.npz"), dir.resolve("b.checkpoint.npz"));
+        assertEquals(0, Main.execute(concat(new String[] {"train", "koopman", "--out", b.toString(), "--resume"}, common)));
+        assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b), "resumed model file differs");
+    }
+
+    private static String[] concat(String[] x, String[] y) {
+        String[] out = java.util.Arrays.copyOf(x, x.length + y.length);
+        System.arraycopy(y, 0, out, x.length, y.length);
+        return out;
     }
 
     @Test

@@ -3,14 +3,22 @@ package dev.canonic.models.koopman;
 import dev.canonic.core.Autograd;
 import dev.canonic.core.GradMode;
 import dev.canonic.core.Tensor;
+import dev.canonic.io.NdArray;
 import dev.canonic.nn.Adam;
+import dev.canonic.nn.Checkpoints;
 import dev.canonic.nn.Parameter;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 /**
@@ -31,6 +39,9 @@ public final class KoopmanTrainer {
     private final double[][][] valOrbits;
     private final double dt;
     private boolean progress = true;
+    private Path checkpoint;
+    private boolean resume;
+    private int haltAfter = -1;
 
     /**
      * @param model       the model (its configuration gives the training settings)
@@ -64,6 +75,24 @@ public final class KoopmanTrainer {
     /** Turns the terminal progress bar on or off. */
     public KoopmanTrainer progress(boolean on) {
         progress = on;
+        return this;
+    }
+
+    /**
+     * Writes a checkpoint (parameters, Adam state, loss histories, best epoch so far) to path after
+     * every epoch, atomically. With resume on and the file present, training continues from it and
+     * ends bitwise identical to an uninterrupted run (same data, settings and thread count): the
+     * shuffling random stream is replayed to the checkpoint's epoch.
+     */
+    public KoopmanTrainer checkpoint(Path path, boolean resume) {
+        this.checkpoint = path;
+        this.resume = resume;
+        return this;
+    }
+
+    /** For tests: stop (returning null) right after the checkpoint of this many epochs, as if killed there. */
+    KoopmanTrainer haltAfter(int epochs) {
+        this.haltAfter = epochs;
         return this;
     }
 
@@ -152,10 +181,38 @@ public final class KoopmanTrainer {
         Tensor[] bestValues = null;
         long t0 = System.nanoTime();
         int step = 0;
+        int firstEpoch = 0;
+        double[] fingerprint = fingerprint(cfg, win.length);
+        if (checkpoint != null && resume && Files.exists(checkpoint)) {
+            Checkpoints.Loaded ck;
+            try {
+                ck = Checkpoints.loadAll(checkpoint, model, opt);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            checkFingerprint(ck, fingerprint);
+            firstEpoch = (int) (double) ck.extra().get("epochs_done");
+            step = (int) (double) ck.extra().get("step");
+            best = ck.extra().get("best");
+            bestEpoch = (int) (double) ck.extra().get("best_epoch");
+            rows(ck.arrays().get("train_history"), trainHist);
+            rows(ck.arrays().get("validation_history"), valHist);
+            if (bestEpoch >= 0) {
+                bestValues = new Tensor[params.size()];
+                for (int i = 0; i < bestValues.length; i++) {
+                    NdArray arr = ck.arrays().get("best/" + i);
+                    if (arr == null) throw new IllegalArgumentException(checkpoint + ": checkpoint lacks the best epoch's parameter " + i);
+                    bestValues[i] = Tensor.of(arr.data(), arr.shape());
+                }
+            }
+            for (int e = 0; e < firstEpoch; e++) shuffle(order, rng);
+            if (progress) System.out.println("resuming from " + checkpoint + " after epoch " + firstEpoch + " of " + cfg.epochs());
+        }
         ProgressBar pb = progress ? new ProgressBarBuilder().setTaskName("train").setInitialMax(total)
             .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).continuousUpdate().build() : null;
+        if (pb != null) pb.stepTo(step);
         try {
-            for (int epoch = 0; epoch < cfg.epochs(); epoch++) {
+            for (int epoch = firstEpoch; epoch < cfg.epochs(); epoch++) {
                 shuffle(order, rng);
                 double[] sum = new double[KoopmanModel.LOSS_NAMES.length];
                 for (int[] run : runs(win, order, bs)) {
@@ -193,6 +250,8 @@ public final class KoopmanTrainer {
                     bestValues = new Tensor[params.size()];
                     for (int i = 0; i < bestValues.length; i++) bestValues[i] = params.get(i).value();
                 }
+                if (checkpoint != null) saveCheckpoint(opt, fingerprint, epoch + 1, step, best, bestEpoch, trainHist, valHist, bestValues);
+                if (haltAfter == epoch + 1) return null;
             }
         } finally {
             if (pb != null) pb.close();
@@ -242,6 +301,65 @@ public final class KoopmanTrainer {
         double calib = calibrateFrequencies();
         double secs = (System.nanoTime() - t0) / 1e9;
         return new History(trainHist, valHist, bestEpoch, best, step, secs, calib, lbIters, lbBefore, lbAfter);
+    }
+
+    /** What a checkpoint must agree with to be resumed: settings and a fingerprint of the training data. */
+    private double[] fingerprint(KoopmanConfig cfg, int segments) {
+        double sum = 0, sq = 0;
+        long n = 0;
+        for (double[][] o : trainOrbits) for (double[] p : o) for (double v : p) {
+            sum += v;
+            sq += v * v;
+            n++;
+        }
+        return new double[] {cfg.seed(), cfg.epochs(), cfg.batch(), cfg.segment(), cfg.lr(), cfg.layers(), cfg.width(), segments, n, sum, sq};
+    }
+
+    private static final String[] FINGERPRINT = {"seed", "epochs", "batch", "segment", "lr", "layers", "width", "segments", "values", "data_sum", "data_sumsq"};
+
+    private void checkFingerprint(Checkpoints.Loaded ck, double[] fp) {
+        for (int i = 0; i < fp.length; i++) {
+            Double v = ck.extra().get("fp_" + FINGERPRINT[i]);
+            if (v == null || Double.doubleToLongBits(v) != Double.doubleToLongBits(fp[i])) {
+                throw new IllegalArgumentException(checkpoint + ": cannot resume, the checkpoint was written with " + FINGERPRINT[i] + " = " + v
+                    + " but this run has " + fp[i] + " (same data and settings are needed; remove the checkpoint to start afresh)");
+            }
+        }
+        for (String k : new String[] {"epochs_done", "step", "best", "best_epoch"}) {
+            if (ck.extra().get(k) == null) throw new IllegalArgumentException(checkpoint + ": checkpoint lacks '" + k + "'");
+        }
+    }
+
+    private static void rows(NdArray a, List<double[]> out) {
+        if (a == null) return;
+        int cols = a.shape()[1];
+        for (int r = 0; r < a.shape()[0]; r++) out.add(java.util.Arrays.copyOfRange(a.data(), r * cols, (r + 1) * cols));
+    }
+
+    private static NdArray table(List<double[]> rows) {
+        int cols = KoopmanModel.LOSS_NAMES.length;
+        double[] v = new double[rows.size() * cols];
+        for (int r = 0; r < rows.size(); r++) System.arraycopy(rows.get(r), 0, v, r * cols, cols);
+        return new NdArray(v, new int[] {rows.size(), cols});
+    }
+
+    private void saveCheckpoint(Adam opt, double[] fp, int epochsDone, int step, double best, int bestEpoch,
+                                List<double[]> trainHist, List<double[]> valHist, Tensor[] bestValues) {
+        Map<String, Double> extra = new LinkedHashMap<>();
+        for (int i = 0; i < fp.length; i++) extra.put("fp_" + FINGERPRINT[i], fp[i]);
+        extra.put("epochs_done", (double) epochsDone);
+        extra.put("step", (double) step);
+        extra.put("best", best);
+        extra.put("best_epoch", (double) bestEpoch);
+        Map<String, NdArray> arrays = new LinkedHashMap<>();
+        arrays.put("train_history", table(trainHist));
+        arrays.put("validation_history", table(valHist));
+        if (bestValues != null) for (int i = 0; i < bestValues.length; i++) arrays.put("best/" + i, new NdArray(bestValues[i].toArray(), bestValues[i].shape()));
+        try {
+            Checkpoints.save(checkpoint, model, opt, extra, arrays);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private double[] evaluate(double[][][] orbits, int[][] win, int[] pick) {
