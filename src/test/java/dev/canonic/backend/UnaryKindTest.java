@@ -42,4 +42,29 @@ class UnaryKindTest {
         assertEquals(0.0, UnaryKind.tanh(0.0), 0);
         assertTrue(Double.isNaN(UnaryKind.tanh(Double.NaN)));
     }
+
+    @Test
+    void cpuBackendTanhEqualsTheScalarDefinitionBitForBit() {
+        // the backend runs a Vector API kernel when the module is present (the tests add it): same operations, same bits
+        Random g = new Random(5);
+        double[] x = new double[1003];
+        for (int i = 0; i < x.length; i++) x[i] = (g.nextDouble() - 0.5) * Math.pow(10, -10 + 12 * g.nextDouble());
+        x[0] = 0.0;
+        x[1] = -0.0;
+        x[2] = Double.NaN;
+        x[3] = Double.POSITIVE_INFINITY;
+        x[4] = Double.NEGATIVE_INFINITY;
+        x[5] = 1e-310;
+        x[6] = -30;
+        dev.canonic.backend.cpu.CpuBackend be = dev.canonic.backend.cpu.CpuBackend.INSTANCE;
+        Buffer out = be.alloc(x.length);
+        be.unary(UnaryKind.TANH, dev.canonic.backend.cpu.CpuBackend.wrap(x), out, x.length);
+        double[] o = be.toHost(out);
+        for (int i = 0; i < x.length; i++) {
+            assertEquals(Double.doubleToLongBits(UnaryKind.tanh(x[i])), Double.doubleToLongBits(o[i]), "tanh(" + x[i] + ")");
+        }
+        assertEquals(1.0, o[3], 0);
+        assertEquals(-1.0, o[4], 0);
+        assertEquals(Double.doubleToRawLongBits(-0.0), Double.doubleToRawLongBits(o[1]));
+    }
 }

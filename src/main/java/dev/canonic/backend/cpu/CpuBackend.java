@@ -22,6 +22,29 @@ public final class CpuBackend implements Backend {
     private CpuBackend() {
     }
 
+    /** Elementwise kernels with a Vector API version ({@link VectorUnary}) and this scalar one. */
+    interface UnaryKernels {
+        /** o[i] = {@link UnaryKind#tanh}(x[i]) for from &lt;= i &lt; to. */
+        default void tanh(double[] x, double[] o, int from, int to) {
+            for (int i = from; i < to; i++) o[i] = UnaryKind.tanh(x[i]);
+        }
+    }
+
+    private static final UnaryKernels UNARY = loadUnary();
+
+    private static UnaryKernels loadUnary() {
+        if (!"false".equalsIgnoreCase(System.getProperty("canonic.vector", "true"))
+            && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
+            try {
+                return (UnaryKernels) Class.forName("dev.canonic.backend.cpu.VectorUnary").getDeclaredConstructor().newInstance();
+            } catch (ReflectiveOperationException | LinkageError e) {
+                // fall back to the scalar loops
+            }
+        }
+        return new UnaryKernels() {
+        };
+    }
+
     @Override
     public String name() {
         return "cpu";
@@ -77,7 +100,7 @@ public final class CpuBackend implements Backend {
             case RELU: for (int i = from; i < to; i++) o[i] = x[i] > 0 ? x[i] : 0.0; break;
             case STEP: for (int i = from; i < to; i++) o[i] = x[i] > 0 ? 1.0 : 0.0; break;
             case EXP: for (int i = from; i < to; i++) o[i] = Math.exp(x[i]); break;
-            case TANH: for (int i = from; i < to; i++) o[i] = UnaryKind.tanh(x[i]); break;
+            case TANH: UNARY.tanh(x, o, from, to); break;
             case SQRT: for (int i = from; i < to; i++) o[i] = Math.sqrt(x[i]); break;
             case RECIPROCAL: for (int i = from; i < to; i++) o[i] = 1.0 / x[i]; break;
             default: for (int i = from; i < to; i++) o[i] = kind.apply(x[i]);
@@ -138,7 +161,13 @@ public final class CpuBackend implements Backend {
                     bo += i * bs[d];
                 }
                 int oo = r * inner;
-                if (kind == BinaryKind.ADD) {
+                if (ias == 1 && ibs == 1) {
+                    binaryRows(kind, a, ao, b, bo, o, oo, inner);
+                } else if (ias == 1 && ibs == 0) {
+                    binaryScalarRight(kind, a, ao, b[bo], o, oo, inner);
+                } else if (ias == 0 && ibs == 1) {
+                    binaryScalarLeft(kind, a[ao], b, bo, o, oo, inner);
+                } else if (kind == BinaryKind.ADD) {
                     for (int j = 0; j < inner; j++) o[oo + j] = a[ao + j * ias] + b[bo + j * ibs];
                 } else if (kind == BinaryKind.MUL) {
                     for (int j = 0; j < inner; j++) o[oo + j] = a[ao + j * ias] * b[bo + j * ibs];
@@ -150,31 +179,46 @@ public final class CpuBackend implements Backend {
     }
 
     private static void binaryFlat(BinaryKind kind, double[] a, double[] b, double[] o, int f, int t) {
+        binaryRows(kind, a, f, b, f, o, f, t - f);
+    }
+
+    /** o[oo + j] = a[ao + j] ∘ b[bo + j] for j &lt; n (contiguous rows; the JIT vectorises the common kinds). */
+    private static void binaryRows(BinaryKind kind, double[] a, int ao, double[] b, int bo, double[] o, int oo, int n) {
         switch (kind) {
-            case ADD: for (int i = f; i < t; i++) o[i] = a[i] + b[i]; break;
-            case SUB: for (int i = f; i < t; i++) o[i] = a[i] - b[i]; break;
-            case MUL: for (int i = f; i < t; i++) o[i] = a[i] * b[i]; break;
-            case DIV: for (int i = f; i < t; i++) o[i] = a[i] / b[i]; break;
-            default: for (int i = f; i < t; i++) o[i] = kind.apply(a[i], b[i]);
+            case ADD: for (int i = 0; i < n; i++) o[oo + i] = a[ao + i] + b[bo + i]; break;
+            case SUB: for (int i = 0; i < n; i++) o[oo + i] = a[ao + i] - b[bo + i]; break;
+            case MUL: for (int i = 0; i < n; i++) o[oo + i] = a[ao + i] * b[bo + i]; break;
+            case DIV: for (int i = 0; i < n; i++) o[oo + i] = a[ao + i] / b[bo + i]; break;
+            default: for (int i = 0; i < n; i++) o[oo + i] = kind.apply(a[ao + i], b[bo + i]);
         }
     }
 
     private static void binaryScalarRight(BinaryKind kind, double[] a, double s, double[] o, int f, int t) {
+        binaryScalarRight(kind, a, f, s, o, f, t - f);
+    }
+
+    /** o[oo + j] = a[ao + j] ∘ s for j &lt; n. */
+    private static void binaryScalarRight(BinaryKind kind, double[] a, int ao, double s, double[] o, int oo, int n) {
         switch (kind) {
-            case ADD: for (int i = f; i < t; i++) o[i] = a[i] + s; break;
-            case SUB: for (int i = f; i < t; i++) o[i] = a[i] - s; break;
-            case MUL: for (int i = f; i < t; i++) o[i] = a[i] * s; break;
-            case DIV: for (int i = f; i < t; i++) o[i] = a[i] / s; break;
-            default: for (int i = f; i < t; i++) o[i] = kind.apply(a[i], s);
+            case ADD: for (int i = 0; i < n; i++) o[oo + i] = a[ao + i] + s; break;
+            case SUB: for (int i = 0; i < n; i++) o[oo + i] = a[ao + i] - s; break;
+            case MUL: for (int i = 0; i < n; i++) o[oo + i] = a[ao + i] * s; break;
+            case DIV: for (int i = 0; i < n; i++) o[oo + i] = a[ao + i] / s; break;
+            default: for (int i = 0; i < n; i++) o[oo + i] = kind.apply(a[ao + i], s);
         }
     }
 
     private static void binaryScalarLeft(BinaryKind kind, double s, double[] b, double[] o, int f, int t) {
+        binaryScalarLeft(kind, s, b, f, o, f, t - f);
+    }
+
+    /** o[oo + j] = s ∘ b[bo + j] for j &lt; n. */
+    private static void binaryScalarLeft(BinaryKind kind, double s, double[] b, int bo, double[] o, int oo, int n) {
         switch (kind) {
-            case ADD: for (int i = f; i < t; i++) o[i] = s + b[i]; break;
-            case SUB: for (int i = f; i < t; i++) o[i] = s - b[i]; break;
-            case MUL: for (int i = f; i < t; i++) o[i] = s * b[i]; break;
-            default: for (int i = f; i < t; i++) o[i] = kind.apply(s, b[i]);
+            case ADD: for (int i = 0; i < n; i++) o[oo + i] = s + b[bo + i]; break;
+            case SUB: for (int i = 0; i < n; i++) o[oo + i] = s - b[bo + i]; break;
+            case MUL: for (int i = 0; i < n; i++) o[oo + i] = s * b[bo + i]; break;
+            default: for (int i = 0; i < n; i++) o[oo + i] = kind.apply(s, b[bo + i]);
         }
     }
 
