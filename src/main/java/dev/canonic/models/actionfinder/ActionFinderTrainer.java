@@ -269,8 +269,10 @@ public final class ActionFinderTrainer {
                 best = snapshot();
             }
             if (progress != null) {
-                progress.accept(String.format("epoch %d/%d  train %.4e (spread %.3e)  test %.4e  best %d  iterations %d%s", epoch + 1, settings.epochs(), tr[0], tr[1],
-                    te[0], bestEpoch + 1, lastIt, lastConv ? "" : " (not converged, worst stream " + lastWorst + ")"));
+                double el = (System.nanoTime() - t0) * 1e-9, eta = el / (epoch + 1 - start) * (settings.epochs() - epoch - 1);
+                progress.accept(String.format("epoch %d/%d  train %.4e (spread %.3e, positivity %.2e, zero point %.2e)  test %.4e  best %d  iterations %d%s  %.0fs, ETA %.0fs",
+                    epoch + 1, settings.epochs(), tr[0], tr[1], tr[2], tr[3], te[0], bestEpoch + 1, lastIt,
+                    lastConv ? "" : " (not converged, worst stream " + lastWorst + ")", el, eta));
             }
             if (ck != null && ((epoch + 1) % settings.checkpointEvery() == 0 || epoch + 1 == settings.epochs())) {
                 Map<String, Double> extra = new LinkedHashMap<>();

@@ -71,6 +71,11 @@ class ActionFinderTrainerTest {
         System.out.printf("within-stream spread of J on test streams: toy %.3f, J'' %.3f kpc km/s (ratio %.3f); best epoch %d, %.1f s%n",
             toySpread, learned, learned / toySpread, h.bestEpoch() + 1, h.seconds());
         assertTrue(learned < 0.5 * toySpread, "spread of J'' " + learned + " not well below the toy's " + toySpread);
+        SpreadSummary sum = SpreadSummary.of(m.actionsAngles(xv, st)[0], st), toySum = SpreadSummary.of(m.toy().actionAngle(xv, rows.length)[0], st);
+        System.out.print("J'' on test streams:\n" + sum + "toy:\n" + toySum);
+        double meanWithin = (sum.within()[0] + sum.within()[1] + sum.within()[2]) / 3;
+        assertEquals(learned, meanWithin, 1e-9 * learned);
+        for (int k = 0; k < 3; k++) assertTrue(sum.ratio()[k] < 0.05, SpreadSummary.NAMES[k] + " within/across " + sum.ratio()[k]);
     }
 
     /** The first s streams of the isochrone sample: {xv, ids}. */
