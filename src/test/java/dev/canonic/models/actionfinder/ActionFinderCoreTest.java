@@ -198,4 +198,21 @@ class ActionFinderCoreTest {
             }
         }
     }
+
+    @Test
+    void paperPresetHasThePapersSizeAndRuns() {
+        ActionFinderModel m = new ActionFinderModel(ActionFinderConfig.paper(), IsochroneToyTest.GM, IsochroneToyTest.B, true, 1);
+        long g = m.netG().parameterCount(), p = m.netP().parameterCount();
+        System.out.printf("paper preset: netG %d, netP %d weights (%.1f M together)%n", g, p, (g + p) / 1e6);
+        // §4: the 15-block acceleration net, "essentially identical to netG", has ~17.5 M weights; §5: the
+        // 23-block inverse net ~34 M. (The paper's "~44 M" for netG + netP does not follow from 15 + 11 blocks
+        // of this shape, which give 26.6 M; the per-network figures do.)
+        assertEquals(17.5e6, g, 0.1e6);
+        assertEquals(34e6, new InverseNet(InverseNet.paperConfig(), 4000, 1).parameterCount(), 1e6);
+        assertEquals(15, m.netG().blockWidths().length);
+        assertEquals(11, m.netP().blockWidths().length);
+        Streams st = Streams.uniform(2, 2);
+        ActionFinderModel.Output o = m.forward(Tensor.of(IsochroneToyTest.points(4, 9), 4, 6), st);
+        assertTrue(Double.isFinite(o.terms()[0]));
+    }
 }
