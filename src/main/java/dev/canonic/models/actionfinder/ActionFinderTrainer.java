@@ -76,6 +76,8 @@ public final class ActionFinderTrainer {
     /**
      * Loss history: one row per epoch, columns {@link ActionFinderModel#LOSS_NAMES} (NaN where a term is
      * not in the configured loss). Test losses are computed in evaluation mode after the epoch's updates.
+     * bestEpoch is 0-based; −1 means the initial weights had the lowest test loss (they are evaluated
+     * before the first epoch and kept if no epoch beats them).
      */
     public record History(List<double[]> train, List<double[]> test, int bestEpoch, double bestTest, int epochsRun, double seconds,
                           int lastIterations, boolean lastConverged, long lastWorstStream, int illConditionedRows, int toyStepsRejected) {
@@ -211,6 +213,14 @@ public final class ActionFinderTrainer {
             best = new LinkedHashMap<>();
             for (Map.Entry<String, NdArray> e : l.arrays().entrySet()) if (e.getKey().startsWith("best/")) best.put(e.getKey().substring(5), e.getValue().data());
         }
+        if (start == 0 && settings.epochs() > 0) {
+            // the starting point competes too: with the correct toy (and G, P starting at zero) it is already exact
+            double[] te0 = evaluate(split.test());
+            checkFinite(te0, -1, "test");
+            bestTest = te0[0];
+            bestEpoch = -1;
+            best = snapshot();
+        }
         long t0 = System.nanoTime();
         int lastIt = 0, ill = 0, rejected = 0;
         boolean lastConv = true;
@@ -321,7 +331,7 @@ public final class ActionFinderTrainer {
         boolean[] inLoss = {true, true, paper, paper && c.alpha1() > 0};
         for (int k = terms.length - 1; k >= 0; k--) {
             if (inLoss[k] && !Double.isFinite(terms[k])) {
-                throw new IllegalStateException("epoch " + (epoch + 1) + ": " + set + " loss term '" + ActionFinderModel.LOSS_NAMES[k] + "' is " + terms[k]);
+                throw new IllegalStateException((epoch < 0 ? "before training" : "epoch " + (epoch + 1)) + ": " + set + " loss term '" + ActionFinderModel.LOSS_NAMES[k] + "' is " + terms[k]);
             }
         }
     }
