@@ -215,4 +215,23 @@ class ActionFinderCoreTest {
         ActionFinderModel.Output o = m.forward(Tensor.of(IsochroneToyTest.points(4, 9), 4, 6), st);
         assertTrue(Double.isFinite(o.terms()[0]));
     }
+
+    @Test
+    void lossPassesGradCheckWithRespectToPhaseSpace() {
+        // toy → G → P → J″ → spread + positivity, differentiated with respect to the stars' (x, v). The
+        // stream means fed to G are held constant, as the graph-kept pass of Listing 1 treats them (and as
+        // Eq. 15–16 need), so the function is exactly differentiable; scaled so the check is not trivial.
+        ActionFinderModel m = new ActionFinderModel(ActionFinderConfig.cpu().withStartAtToy(false), IsochroneToyTest.GM * 1.1, 5.5, true, 12);
+        m.eval();
+        Streams st = Streams.uniform(2, 3);
+        Tensor x = Tensor.of(IsochroneToyTest.points(6, 13), 6, 6);
+        Tensor fill1 = randomActions(6, 14), fill2 = randomActions(6, 15);
+        dev.canonic.check.GradCheck.Result r = dev.canonic.check.GradCheck.first(in -> {
+            IsochroneToy.Result t = IsochroneToy.compute(in[0], Tensor.scalar(m.toy().gm()), Tensor.scalar(m.toy().b()));
+            Tensor[] jt = ActionFinderCore.perStarMap(m.netG()::forward, m.netP()::forward, PointForm.RESIDUAL, t.actions().div(4000.0), t.angles(), fill1, fill2);
+            return ActionFinderCore.spread(jt[0], st).add(ActionFinderCore.positivity(jt[0])).mul(1e4).add(jt[1].sum());
+        }, new Tensor[] {x}, 1e-6, 5);
+        r.assertWithin("J″ loss with respect to (x, v)", 1e-5);
+        assertEquals(36, r.checked());
+    }
 }
