@@ -17,12 +17,17 @@ public final class Npz {
     private Npz() {
     }
 
-    /** Writes named arrays to path atomically, in the map's order. */
+    /** Entry time stamp: fixed (1980-01-01, as numpy writes), so equal arrays give byte-identical files. */
+    private static final long ENTRY_TIME = java.time.LocalDateTime.of(1980, 1, 1, 0, 0).atZone(java.time.ZoneId.systemDefault()).toInstant().toEpochMilli();
+
+    /** Writes named arrays to path atomically, in the map's order; the same arrays give the same bytes. */
     public static void write(Path path, Map<String, NdArray> arrays) throws IOException {
         AtomicFiles.write(path, out -> {
             ZipOutputStream z = new ZipOutputStream(out);
             for (Map.Entry<String, NdArray> e : arrays.entrySet()) {
-                z.putNextEntry(new ZipEntry(e.getKey() + ".npy"));
+                ZipEntry entry = new ZipEntry(e.getKey() + ".npy");
+                entry.setTime(ENTRY_TIME);
+                z.putNextEntry(entry);
                 Npy.write(z, e.getValue());
                 z.closeEntry();
             }
