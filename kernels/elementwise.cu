@@ -53,6 +53,11 @@ __device__ __forceinline__ double java_pow(double a, double b) {
 
 // Offsets of flat output index i in the operands with strides s0 and s1 (row-major shape).
 __device__ __forceinline__ void offsets2(const Dims& d, long long i, long long& o0, long long& o1) {
+    if (d.nd == 1) {  // the common case after axis merging: no division
+        o0 = i * d.s0[0];
+        o1 = i * d.s1[0];
+        return;
+    }
     o0 = 0;
     o1 = 0;
     for (int k = d.nd - 1; k >= 0; k--) {

@@ -51,6 +51,8 @@ public final class CudaBackend implements Backend {
     private final CUstream stream = new CUstream();
     private final String deviceName;
     private final int major, minor, sms, target;
+    /** Whether the device has the stream-ordered allocator (cuMemAllocAsync); else plain cuMemAlloc. */
+    private final boolean pools;
     private final Map<String, CUmodule> modules = new HashMap<>();
     private final Map<String, CUfunction> functions = new ConcurrentHashMap<>();
     private final Cleaner cleaner = Cleaner.create();
@@ -92,6 +94,7 @@ public final class CudaBackend implements Backend {
         major = attribute(CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR);
         minor = attribute(CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR);
         sms = attribute(CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT);
+        pools = attribute(CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MEMORY_POOLS_SUPPORTED) != 0;
         byte[] nm = new byte[256];
         check(JCudaDriver.cuDeviceGetName(nm, nm.length, device), "cuDeviceGetName");
         deviceName = new String(nm).replace("\0", "").trim();
@@ -206,14 +209,14 @@ public final class CudaBackend implements Backend {
 
     private CUdeviceptr rawAlloc(long bytes, long elements, String what) {
         CUdeviceptr p = new CUdeviceptr();
-        int rc = JCudaDriver.cuMemAllocAsync(p, Math.max(bytes, 8), stream);
+        int rc = pools ? JCudaDriver.cuMemAllocAsync(p, Math.max(bytes, 8), stream) : JCudaDriver.cuMemAlloc(p, Math.max(bytes, 8));
         if (rc == CUresult.CUDA_ERROR_OUT_OF_MEMORY) {
             long[] free = new long[1], total = new long[1];
             JCudaDriver.cuMemGetInfo(free, total);
             throw new CudaOutOfMemoryException(CudaOutOfMemoryException.message(deviceName, elements, bytes, free[0], total[0])
                 + " (" + what + ")");
         }
-        check(rc, "cuMemAllocAsync(" + bytes + " bytes) for " + what);
+        check(rc, (pools ? "cuMemAllocAsync(" : "cuMemAlloc(") + bytes + " bytes) for " + what);
         return p;
     }
 
@@ -228,7 +231,7 @@ public final class CudaBackend implements Backend {
         bind();
         CUdeviceptr p = rawAlloc(8L * n, n, "alloc");
         if (n > 0) check(JCudaDriver.cuMemsetD32Async(p, 0, 2L * n, stream), "cuMemsetD32Async");
-        return new CudaBuffer(this, n, p, context, stream, cleaner);
+        return new CudaBuffer(this, n, p, context, pools ? stream : null, cleaner);
     }
 
     @Override
@@ -236,7 +239,7 @@ public final class CudaBackend implements Backend {
         bind();
         int n = values.length;
         CUdeviceptr p = rawAlloc(8L * n, n, "fromHost");
-        CudaBuffer b = new CudaBuffer(this, n, p, context, stream, cleaner);
+        CudaBuffer b = new CudaBuffer(this, n, p, context, pools ? stream : null, cleaner);
         if (n > 0) {
             // the allocation is stream-ordered: wait for it before the (legacy-stream) pageable copy
             synchronize();
@@ -269,7 +272,17 @@ public final class CudaBackend implements Backend {
     }
 
     private void freeAsync(CUdeviceptr p) {
-        check(JCudaDriver.cuMemFreeAsync(p, stream), "cuMemFreeAsync");
+        if (pools) {
+            check(JCudaDriver.cuMemFreeAsync(p, stream), "cuMemFreeAsync");
+        } else {
+            synchronize();
+            check(JCudaDriver.cuMemFree(p), "cuMemFree");
+        }
+    }
+
+    /** Whether buffers come from the stream-ordered allocator. */
+    boolean streamOrderedAllocator() {
+        return pools;
     }
 
     // ---- launches ----

@@ -11,10 +11,10 @@ import java.lang.ref.Cleaner;
 
 /**
  * float64 device memory owned by the {@link CudaBackend}, from the stream-ordered allocator
- * (cuMemAllocAsync on the backend's stream). Closing frees it (closing twice throws); a buffer nobody
+ * (cuMemAllocAsync on the backend's stream; cuMemAlloc on devices without memory pools). Closing frees it (closing twice throws); a buffer nobody
  * closed is freed by a Cleaner once unreachable, as tensors let their buffers go without closing
- * them. Either way the free is cuMemFreeAsync on the same stream, so kernels queued before it still
- * read valid memory. No finalizer.
+ * them. Either way the free is cuMemFreeAsync on the same stream (or, without pools, cuMemFree after
+ * a context synchronise), so kernels queued before it still read valid memory. No finalizer.
  */
 public final class CudaBuffer implements Buffer, AutoCloseable {
     private final CudaBackend backend;
@@ -41,7 +41,12 @@ public final class CudaBuffer implements Buffer, AutoCloseable {
             if (done || ptr == null) return;
             done = true;
             JCudaDriver.cuCtxSetCurrent(ctx);
-            JCudaDriver.cuMemFreeAsync(ptr, stream);  // stream-ordered: queued kernels finish first
+            if (stream != null) {
+                JCudaDriver.cuMemFreeAsync(ptr, stream);  // stream-ordered: queued kernels finish first
+            } else {
+                JCudaDriver.cuCtxSynchronize();  // no memory pools on this device: wait, then free
+                JCudaDriver.cuMemFree(ptr);
+            }
         }
     }
 
