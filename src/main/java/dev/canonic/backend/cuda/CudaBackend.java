@@ -40,6 +40,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Host↔device copies are counted ({@link #hostToDeviceCopies()}, {@link #deviceToHostCopies()})
  * so tests can assert that a training step makes none it should not: fromHost/toHost, the index
  * upload of indexSelect/indexAdd, and the singular-matrix flag read by inverse/solve are the only ones.
+ * fromHost of a single value (scalar constants) is not a copy: it goes as a kernel parameter.
  *
  * <p>Status: compiled, host logic unit-tested on a machine without a GPU; not yet run on a GPU.
  */
@@ -240,7 +241,11 @@ public final class CudaBackend implements Backend {
         int n = values.length;
         CUdeviceptr p = rawAlloc(8L * n, n, "fromHost");
         CudaBuffer b = new CudaBuffer(this, n, p, context, pools ? stream : null, cleaner);
-        if (n > 0) {
+        if (n == 1) {
+            // scalar constants (Tensor.scalar, x.mul(2.0), …) travel as a kernel parameter: stream-ordered,
+            // no copy and no synchronisation inside a training step
+            launch("fill_value_f64", LaunchShape.linear(1, sms), 1L, b, values[0]);
+        } else if (n > 0) {
             // the allocation is stream-ordered: wait for it before the (legacy-stream) pageable copy
             synchronize();
             check(JCudaDriver.cuMemcpyHtoD(p, Pointer.to(values), 8L * n), "cuMemcpyHtoD");

@@ -56,6 +56,10 @@ class CudaParityTest {
         assertEquals(0, cuda.transfers());
         cuda.toHost(w);
         assertEquals(1, cuda.deviceToHostCopies());
+        cuda.resetTransferCounts();
+        Buffer s = cuda.fromHost(new double[] {2.5});
+        assertEquals(0, cuda.transfers(), "a scalar goes as a kernel parameter");
+        assertArrayEquals(new double[] {2.5}, cuda.toHost(s), 0);
     }
 
     @Test
