@@ -19,7 +19,9 @@ import java.util.function.Function;
  * transposes, n = 1..8 linear algebra, the counter RNG) and every primitive with broadcast strides,
  * edge values (±0, ±inf, NaN, huge arguments) included, on a backend under test and on
  * {@link CpuBackend}, and compares element by element to a relative tolerance (1e-12 unless a case
- * says otherwise: matrix products allow k·1e-13 for their summation order, which differs by design).
+ * says otherwise: matrix products allow k·1e-13 for their summation order, which differs by design,
+ * and sums and products measure the error against max(|value|, 1), the inputs' scale, like
+ * CpuBackendTest does, so a result that cancels to near zero is not misread).
  * A second-derivative case runs a Hessian-vector product through the autodiff on both backends.
  * Used by CudaParityTest and by {@code canonic selftest}.
  */
@@ -46,6 +48,15 @@ public final class BackendParity {
     // ---- comparison ----
 
     private void compare(String name, double[] ref, double[] got, double rtol) {
+        compare(name, ref, got, rtol, 0.0);
+    }
+
+    /**
+     * Relative comparison |ref − got| / max(|ref|, floor): a floor of the inputs' scale keeps results
+     * that cancel to near zero (a dot product, a sum) from reading as large relative errors when the
+     * two backends sum in different orders.
+     */
+    private void compare(String name, double[] ref, double[] got, double rtol, double floor) {
         if (ref.length != got.length) {
             results.add(new Result(name, false, Double.NaN, "length " + got.length + " vs " + ref.length));
             return;
@@ -68,7 +79,7 @@ public final class BackendParity {
                 worst = Double.POSITIVE_INFINITY;
                 break;
             }
-            double e = Math.abs(r - g) / Math.max(Math.abs(r), Double.MIN_NORMAL);
+            double e = Math.abs(r - g) / Math.max(Math.abs(r), Math.max(floor, Double.MIN_NORMAL));
             if (e > worst) {
                 worst = e;
                 if (e > rtol) bad = i;
@@ -81,10 +92,14 @@ public final class BackendParity {
 
     /** Runs op on both backends with the same host inputs and compares its output (of length outLen). */
     private void check(String name, double rtol, int outLen, double[][] inputs, Op op) {
+        check(name, rtol, 0.0, outLen, inputs, op);
+    }
+
+    private void check(String name, double rtol, double floor, int outLen, double[][] inputs, Op op) {
         try {
             double[] ref = runOn(cpu, outLen, inputs, op);
             double[] got = runOn(dev, outLen, inputs, op);
-            compare(name, ref, got, rtol);
+            compare(name, ref, got, rtol, floor);
         } catch (RuntimeException e) {
             results.add(new Result(name, false, Double.NaN, e.getClass().getSimpleName() + ": " + e.getMessage()));
         }
@@ -202,11 +217,11 @@ public final class BackendParity {
             if (x.length > 4) x[3] = Double.NaN;
             for (ReduceKind k : ReduceKind.values()) {
                 double rtol = k == ReduceKind.SUM && len >= 2048 ? 1e-10 : 1e-12;
-                check("reduce " + k + " [" + outer + "," + len + "," + inner + "]", rtol, outer * inner, new double[][] {x},
+                check("reduce " + k + " [" + outer + "," + len + "," + inner + "]", rtol, 1.0, outer * inner, new double[][] {x},
                     (b, in, o) -> b.reduce(k, in[0], outer, len, inner, o));
             }
             double[] y = randn(g, outer * len * inner);
-            check("reduce SUM finite [" + outer + "," + len + "," + inner + "]", len >= 2048 ? 1e-10 : 1e-12, outer * inner,
+            check("reduce SUM finite [" + outer + "," + len + "," + inner + "]", len >= 2048 ? 1e-10 : 1e-12, 1.0, outer * inner,
                 new double[][] {y}, (b, in, o) -> b.reduce(ReduceKind.SUM, in[0], outer, len, inner, o));
         }
     }
@@ -249,7 +264,7 @@ public final class BackendParity {
                 double[] a = randn(g, batch * m * k), bb = randn(g, k * n);
                 // A batched, B shared (batch stride 0) as in CpuBackendTest's skinny cases
                 check("gemm " + m + "x" + k + "x" + n + (ta ? " Aᵀ" : "") + (tb ? " Bᵀ" : "") + " batch " + batch,
-                    Math.max(1e-12, 1e-13 * k), batch * m * n, new double[][] {a, bb},
+                    Math.max(1e-12, 1e-13 * k), 1.0, batch * m * n, new double[][] {a, bb},
                     (b, in, o) -> b.gemm(batch, m, n, k, in[0], m * k, ta, in[1], 0, tb, o));
             }
         }
@@ -300,7 +315,10 @@ public final class BackendParity {
             return h.to(CpuBackend.INSTANCE).toArray();
         };
         try {
-            compare("second derivative (Hessian-vector product)", hvp.apply(cpu), hvp.apply(dev), 1e-11);
+            double[] ref = hvp.apply(cpu);
+            double scale = 0;
+            for (double v : ref) scale = Math.max(scale, Math.abs(v));
+            compare("second derivative (Hessian-vector product)", ref, hvp.apply(dev), 1e-11, 1e-3 * scale);
         } catch (RuntimeException e) {
             results.add(new Result("second derivative (Hessian-vector product)", false, Double.NaN, e.toString()));
         }

@@ -208,7 +208,7 @@ public final class CudaBackend implements Backend {
 
     // ---- memory ----
 
-    private CUdeviceptr rawAlloc(long bytes, long elements, String what) {
+    CUdeviceptr rawAlloc(long bytes, long elements, String what) {
         CUdeviceptr p = new CUdeviceptr();
         int rc = pools ? JCudaDriver.cuMemAllocAsync(p, Math.max(bytes, 8), stream) : JCudaDriver.cuMemAlloc(p, Math.max(bytes, 8));
         if (rc == CUresult.CUDA_ERROR_OUT_OF_MEMORY) {
@@ -276,7 +276,7 @@ public final class CudaBackend implements Backend {
         return p;
     }
 
-    private void freeAsync(CUdeviceptr p) {
+    void freeAsync(CUdeviceptr p) {
         if (pools) {
             check(JCudaDriver.cuMemFreeAsync(p, stream), "cuMemFreeAsync");
         } else {
