@@ -86,9 +86,11 @@ extern "C" __global__ void index_select_f64(long long n, double* out, const doub
 // increasing j, the positions j with idx[j] = t; see IndexPlan), and one thread per output element
 // adds its rows in that order starting from 0.0 — exactly the CPU's order, so the result is
 // bitwise identical and does not depend on scheduling (atomicAdd on double would not be).
-// n = outer·outLen·inner; start has outLen + 1 entries, rows has m.
-extern "C" __global__ void index_add_f64(long long n, double* out, const double* g, const int* start, const int* rows,
-                                         int outLen, int inner, int m) {
+// n = outer·outLen·inner; plan = [start (outLen + 1 entries), rows (m entries)], uploaded in one copy.
+extern "C" __global__ void index_add_f64(long long n, double* out, const double* g, const int* plan, int outLen,
+                                         int inner, int m) {
+    const int* start = plan;
+    const int* rows = plan + outLen + 1;
     GRID_STRIDE(e, n) {
         long long r = e / inner, i = e % inner;
         long long q = r / outLen, t = r % outLen;

@@ -426,8 +426,7 @@ public final class CudaBackend implements Backend {
         int[] plan = IndexPlan.csr(idx, outLen);
         if (n == 0) return;
         CUdeviceptr pp = uploadInts(plan);
-        CUdeviceptr rows = pp.withByteOffset(4L * (outLen + 1));
-        launch("index_add_f64", LaunchShape.linear(n, sms), n, buf(out), buf(g), pp, rows, outLen, inner, idx.length);
+        launch("index_add_f64", LaunchShape.linear(n, sms), n, buf(out), buf(g), pp, outLen, inner, idx.length);
         freeAsync(pp);
     }
 

@@ -29,7 +29,7 @@ public final class KernelSignatures {
         TABLE.put("reduce_sum_rows_f64", "lppi");
         TABLE.put("reduce_max_rows_f64", "lppi");
         TABLE.put("index_select_f64", "lpppiii");
-        TABLE.put("index_add_f64", "lppppiii");
+        TABLE.put("index_add_f64", "lpppiii");
         TABLE.put("linalg_inverse_f64", "lppip");
         TABLE.put("linalg_det_f64", "lppi");
         TABLE.put("linalg_solve_f64", "lpppiip");
