@@ -110,6 +110,74 @@ extern "C" __global__ void __launch_bounds__(128) gemm_tc_f64(int m, int n, int 
 #endif
 }
 
+// gemm_tc16_f64 (sm_90, opt-in): the same tiling on Hopper's full-rate shape
+// mma.sync.aligned.m16n8k4.row.col.f64 (PTX ISA 7.8). Each warp's 32×32 piece is 2×4 16×8 tiles.
+// Fragments (PTX ISA, m16n8k4 .f64): A holds A[g][t] and A[g+8][t]; B holds B[t][g]; C/D hold
+// C[g][2t], C[g][2t+1], C[g+8][2t], C[g+8][2t+1]. Not the default until measured on a GPU
+// (-Dcanonic.cuda.gemm=m16n8k4 selects it).
+extern "C" __global__ void __launch_bounds__(128) gemm_tc16_f64(int m, int n, int k, double* c, const double* a,
+                                                                long long aBatch, int transA, const double* b,
+                                                                long long bBatch, int transB) {
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
+    __shared__ double As[GB_K][GB_M + GB_PAD];
+    __shared__ double Bs[GB_K][GB_N + GB_PAD];
+    long long z = blockIdx.z;
+    a += z * aBatch;
+    b += z * bBatch;
+    c += z * (long long)m * n;
+    int row0 = blockIdx.y * GB_M, col0 = blockIdx.x * GB_N;
+    int tid = threadIdx.x, warp = tid >> 5, lane = tid & 31;
+    int wm = (warp >> 1) * 32, wn = (warp & 1) * 32;
+    int g = lane >> 2, t = lane & 3;
+    double acc[2][4][4];
+#pragma unroll
+    for (int i = 0; i < 2; i++)
+#pragma unroll
+        for (int j = 0; j < 4; j++)
+#pragma unroll
+            for (int q = 0; q < 4; q++) acc[i][j][q] = 0.0;
+    for (int k0 = 0; k0 < k; k0 += GB_K) {
+        load_tiles(As, Bs, a, transA, b, transB, m, n, k, row0, col0, k0, tid, 128);
+        __syncthreads();
+#pragma unroll
+        for (int kk = 0; kk < GB_K; kk += 4) {
+            double af[2][2], bf[4];
+#pragma unroll
+            for (int i = 0; i < 2; i++) {
+                af[i][0] = As[kk + t][wm + i * 16 + g];
+                af[i][1] = As[kk + t][wm + i * 16 + g + 8];
+            }
+#pragma unroll
+            for (int j = 0; j < 4; j++) bf[j] = Bs[kk + t][wn + j * 8 + g];
+#pragma unroll
+            for (int i = 0; i < 2; i++)
+#pragma unroll
+                for (int j = 0; j < 4; j++)
+                    asm volatile("mma.sync.aligned.m16n8k4.row.col.f64.f64.f64.f64 {%0,%1,%2,%3}, {%4,%5}, {%6}, {%0,%1,%2,%3};\n"
+                                 : "+d"(acc[i][j][0]), "+d"(acc[i][j][1]), "+d"(acc[i][j][2]), "+d"(acc[i][j][3])
+                                 : "d"(af[i][0]), "d"(af[i][1]), "d"(bf[j]));
+        }
+        __syncthreads();
+    }
+#pragma unroll
+    for (int i = 0; i < 2; i++) {
+#pragma unroll
+        for (int h = 0; h < 2; h++) {
+            int r = row0 + wm + i * 16 + g + 8 * h;
+            if (r >= m) continue;
+#pragma unroll
+            for (int j = 0; j < 4; j++) {
+                int col = col0 + wn + j * 8 + 2 * t;
+                if (col < n) c[(long long)r * n + col] = acc[i][j][2 * h];
+                if (col + 1 < n) c[(long long)r * n + col + 1] = acc[i][j][2 * h + 1];
+            }
+        }
+    }
+#else
+    __trap();  // only the sm_90 PTX has this path
+#endif
+}
+
 extern "C" __global__ void __launch_bounds__(256) gemm_simt_f64(int m, int n, int k, double* c, const double* a,
                                                                 long long aBatch, int transA, const double* b,
                                                                 long long bBatch, int transB) {

@@ -61,6 +61,7 @@ public final class CudaBackend implements Backend {
     private final AtomicLong h2d = new AtomicLong(), d2h = new AtomicLong();
     private final cublasHandle cublas;
     private final String gemmPath;
+    private final String gemmKernel;
 
     /** The backend on device 0, created on first use; throws IllegalStateException saying why when CUDA is not usable here. */
     public static CudaBackend instance() {
@@ -106,6 +107,7 @@ public final class CudaBackend implements Backend {
             modules.put(f, m);
         }
         check(JCudaDriver.cuStreamCreate(stream, CUstream_flags.CU_STREAM_DEFAULT), "cuStreamCreate");
+        gemmKernel = KernelResources.gemmKernel(major, System.getProperty("canonic.cuda.gemm"));
         cublasHandle h = null;
         String path;
         boolean own = Boolean.getBoolean("canonic.cuda.ownGemm");
@@ -127,9 +129,16 @@ public final class CudaBackend implements Backend {
     }
 
     private String ownGemmPath() {
-        return KernelResources.hasFp64TensorCores(major)
-            ? "own kernel gemm_tc_f64 (FP64 tensor cores, mma.sync m8n8k4, compute capability " + major + "." + minor + ")"
-            : "own kernel gemm_simt_f64 (plain FP64 FMA tiles; compute capability " + major + "." + minor + " has no FP64 tensor cores)";
+        switch (gemmKernel) {
+            case "gemm_tc16_f64":
+                return "own kernel gemm_tc16_f64 (FP64 tensor cores, mma.sync m16n8k4, compute capability " + major + "." + minor
+                    + ", chosen by -Dcanonic.cuda.gemm=m16n8k4)";
+            case "gemm_tc_f64":
+                return "own kernel gemm_tc_f64 (FP64 tensor cores, mma.sync m8n8k4, compute capability " + major + "." + minor + ")";
+            default:
+                return "own kernel gemm_simt_f64 (plain FP64 FMA tiles; compute capability " + major + "." + minor
+                    + " has no FP64 tensor cores)";
+        }
     }
 
     private int attribute(int a) {
@@ -405,8 +414,8 @@ public final class CudaBackend implements Backend {
             if (rc != 0) throw new IllegalStateException("CUDA: cublasDgemmStridedBatched failed with status " + rc);
             return;
         }
-        boolean tc = KernelResources.hasFp64TensorCores(major);
-        launch(tc ? "gemm_tc_f64" : "gemm_simt_f64", LaunchShape.gemm(batch, m, n, tc), m, n, k, cb, buf(a), (long) aBatchStride,
+        boolean tc = !gemmKernel.equals("gemm_simt_f64");
+        launch(gemmKernel, LaunchShape.gemm(batch, m, n, tc), m, n, k, cb, buf(a), (long) aBatchStride,
             transA ? 1 : 0, buf(b), (long) bBatchStride, transB ? 1 : 0);
     }
 

@@ -37,6 +37,16 @@ public final class KernelResources {
         return major >= 8;
     }
 
+    /**
+     * The own DGEMM kernel for a device: gemm_tc_f64 (mma m8n8k4) from compute capability 8.0,
+     * gemm_simt_f64 below; gemm_tc16_f64 (Hopper's m16n8k4 shape) on 9.0+ only when shape is
+     * "m16n8k4" (system property canonic.cuda.gemm), until it has been measured on a GPU.
+     */
+    public static String gemmKernel(int major, String shape) {
+        if (major >= 9 && "m16n8k4".equals(shape)) return "gemm_tc16_f64";
+        return hasFp64TensorCores(major) ? "gemm_tc_f64" : "gemm_simt_f64";
+    }
+
     /** Resource path of one family's PTX for a target. */
     public static String path(int target, String family) {
         return "dev/canonic/kernels/sm_" + target + "/" + family + ".ptx";

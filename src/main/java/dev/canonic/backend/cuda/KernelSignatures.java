@@ -34,6 +34,7 @@ public final class KernelSignatures {
         TABLE.put("linalg_det_f64", "lppi");
         TABLE.put("linalg_solve_f64", "lpppiip");
         TABLE.put("gemm_tc_f64", "iiipplipli");
+        TABLE.put("gemm_tc16_f64", "iiipplipli");
         TABLE.put("gemm_simt_f64", "iiipplipli");
         TABLE.put("optim_adam_f64", "lppppddddddi");
         TABLE.put("rng_uniform_f64", "lpll");

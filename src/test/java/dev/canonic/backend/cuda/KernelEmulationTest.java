@@ -113,6 +113,76 @@ class KernelEmulationTest {
         return c;
     }
 
+    /** gemm_tc16_f64: 4 warps, each 2×4 m16n8k4 tiles; lane (g, t) holds A[g][t], A[g+8][t], B[t][g], C[g|g+8][2t..2t+1]. */
+    static double[] gemmTc16(int batch, int m, int n, int k, double[] a, int aBatch, boolean ta, double[] b, int bBatch, boolean tb) {
+        double[] c = new double[batch * m * n];
+        LaunchShape s = LaunchShape.gemm(batch, m, n, true);
+        for (int z = 0; z < s.gridZ(); z++) {
+            for (int by = 0; by < s.gridY(); by++) {
+                for (int bx = 0; bx < s.gridX(); bx++) {
+                    int row0 = by * BM, col0 = bx * BN;
+                    double[][][] acc = new double[4][32][2 * 4 * 4];  // [warp][lane][(i*4+j)*4+q]
+                    double[][] as = new double[BK][BM], bs = new double[BK][BN];
+                    for (int k0 = 0; k0 < k; k0 += BK) {
+                        loadTiles(as, bs, a, z * aBatch, ta, b, z * bBatch, tb, m, n, k, row0, col0, k0, s.block());
+                        for (int warp = 0; warp < 4; warp++) {
+                            int wm = (warp >> 1) * 32, wn = (warp & 1) * 32;
+                            for (int kk = 0; kk < BK; kk += 4) {
+                                for (int i = 0; i < 2; i++) {
+                                    for (int j = 0; j < 4; j++) {
+                                        double[][] A = new double[16][4], B = new double[4][8], C = new double[16][8];
+                                        for (int lane = 0; lane < 32; lane++) {
+                                            int g = lane >> 2, t = lane & 3, base = (i * 4 + j) * 4;
+                                            A[g][t] = as[kk + t][wm + i * 16 + g];
+                                            A[g + 8][t] = as[kk + t][wm + i * 16 + g + 8];
+                                            B[t][g] = bs[kk + t][wn + j * 8 + g];
+                                            C[g][2 * t] = acc[warp][lane][base];
+                                            C[g][2 * t + 1] = acc[warp][lane][base + 1];
+                                            C[g + 8][2 * t] = acc[warp][lane][base + 2];
+                                            C[g + 8][2 * t + 1] = acc[warp][lane][base + 3];
+                                        }
+                                        for (int r = 0; r < 16; r++) {
+                                            for (int q = 0; q < 8; q++) {
+                                                double sum = C[r][q];
+                                                for (int p = 0; p < 4; p++) sum = Math.fma(A[r][p], B[p][q], sum);
+                                                C[r][q] = sum;
+                                            }
+                                        }
+                                        for (int lane = 0; lane < 32; lane++) {
+                                            int g = lane >> 2, t = lane & 3, base = (i * 4 + j) * 4;
+                                            acc[warp][lane][base] = C[g][2 * t];
+                                            acc[warp][lane][base + 1] = C[g][2 * t + 1];
+                                            acc[warp][lane][base + 2] = C[g + 8][2 * t];
+                                            acc[warp][lane][base + 3] = C[g + 8][2 * t + 1];
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    for (int warp = 0; warp < 4; warp++) {
+                        int wm = (warp >> 1) * 32, wn = (warp & 1) * 32;
+                        for (int lane = 0; lane < 32; lane++) {
+                            int g = lane >> 2, t = lane & 3;
+                            for (int i = 0; i < 2; i++) {
+                                for (int h = 0; h < 2; h++) {
+                                    int r = row0 + wm + i * 16 + g + 8 * h;
+                                    if (r >= m) continue;
+                                    for (int j = 0; j < 4; j++) {
+                                        int col = col0 + wn + j * 8 + 2 * t, base = (i * 4 + j) * 4 + 2 * h;
+                                        if (col < n) c[z * m * n + r * n + col] = acc[warp][lane][base];
+                                        if (col + 1 < n) c[z * m * n + r * n + col + 1] = acc[warp][lane][base + 1];
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return c;
+    }
+
     /** gemm_simt_f64: 256 threads, thread (tr, tc) owns rows tr + 16i and columns tc + 16j of the tile. */
     static double[] gemmSimt(int batch, int m, int n, int k, double[] a, int aBatch, boolean ta, double[] b, int bBatch, boolean tb) {
         double[] c = new double[batch * m * n];
@@ -168,10 +238,12 @@ class KernelEmulationTest {
                 double[] ref = CpuBackend.INSTANCE.toHost(c);
                 double[] tc = gemmTc(batch, m, n, k, a, m * k, ta, b, 0, tb);
                 double[] pl = gemmSimt(batch, m, n, k, a, m * k, ta, b, 0, tb);
+                double[] t16 = gemmTc16(batch, m, n, k, a, m * k, ta, b, 0, tb);
                 for (int i = 0; i < ref.length; i++) {
                     double tol = 1e-13 * k * Math.max(1, Math.abs(ref[i]));
                     assertEquals(ref[i], tc[i], tol, "tc " + java.util.Arrays.toString(s) + " t=" + t + " at " + i);
                     assertEquals(ref[i], pl[i], tol, "simt " + java.util.Arrays.toString(s) + " t=" + t + " at " + i);
+                    assertEquals(ref[i], t16[i], tol, "tc16 " + java.util.Arrays.toString(s) + " t=" + t + " at " + i);
                 }
             }
         }

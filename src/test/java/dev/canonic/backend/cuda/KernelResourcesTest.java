@@ -87,6 +87,12 @@ class KernelResourcesTest {
         assertTrue(ptx(80, "gemm").contains("mma.sync.aligned.m8n8k4.row.col.f64.f64.f64.f64"));
         assertTrue(ptx(90, "gemm").contains("mma.sync.aligned.m8n8k4.row.col.f64.f64.f64.f64"));
         assertFalse(ptx(75, "gemm").contains("mma.sync"));
+        assertTrue(ptx(90, "gemm").contains("mma.sync.aligned.m16n8k4.row.col.f64.f64.f64.f64"));
+        assertFalse(ptx(80, "gemm").contains("m16n8k4"));
+        assertEquals("gemm_tc_f64", KernelResources.gemmKernel(9, null));
+        assertEquals("gemm_tc16_f64", KernelResources.gemmKernel(9, "m16n8k4"));
+        assertEquals("gemm_tc_f64", KernelResources.gemmKernel(8, "m16n8k4"));
+        assertEquals("gemm_simt_f64", KernelResources.gemmKernel(7, null));
     }
 
     @Test
