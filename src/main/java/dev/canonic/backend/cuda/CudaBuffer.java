@@ -11,10 +11,11 @@ import java.lang.ref.Cleaner;
 
 /**
  * float64 device memory owned by the {@link CudaBackend}, from the stream-ordered allocator
- * (cuMemAllocAsync on the backend's stream; cuMemAlloc on devices without memory pools). Closing frees it (closing twice throws); a buffer nobody
- * closed is freed by a Cleaner once unreachable, as tensors let their buffers go without closing
- * them. Either way the free is cuMemFreeAsync on the same stream (or, without pools, cuMemFree after
- * a context synchronise), so kernels queued before it still read valid memory. No finalizer.
+ * (cuMemAllocAsync on the backend's stream; cuMemAlloc on devices without memory pools). Closing
+ * frees it (closing twice throws); a buffer nobody closed is freed by a Cleaner once unreachable, as
+ * tensors let their buffers go without closing them. Either way the free is cuMemFreeAsync on the
+ * same stream (or, without pools, cuMemFree after a context synchronise), so kernels queued before
+ * it still read valid memory. No finalizer.
  */
 public final class CudaBuffer implements Buffer, AutoCloseable {
     private final CudaBackend backend;
