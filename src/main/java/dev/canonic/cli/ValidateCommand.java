@@ -4,6 +4,7 @@ import dev.canonic.backend.cpu.Parallel;
 import dev.canonic.validation.KoopmanSuite;
 import dev.canonic.validation.Suites;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -37,6 +38,9 @@ public final class ValidateCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "no progress bar")
     boolean noProgress;
 
+    @Mixin
+    BackendOption backend = new BackendOption();
+
     static final class SuiteNames extends ArrayList<String> {
         SuiteNames() {
             super(Suites.all().keySet());
@@ -46,6 +50,7 @@ public final class ValidateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (threads != null) Parallel.setThreads(threads);
+        backend.apply();
         Map<String, KoopmanSuite> all = Suites.all();
         List<String> names = suites.isEmpty() ? new ArrayList<>(all.keySet()) : suites;
         for (String n : names) {

@@ -76,7 +76,10 @@ public final class CudaProbe {
             cublas = false;
             cd = "JCublas did not load (" + oneLine(t) + "); own kernels carry every operation";
         }
-        return new Status(false, "device found, but the CUDA backend is not built yet (kernels/ is empty)", count, name, cublas, cd);
+        if (!KernelResources.allPresent()) {
+            return new Status(false, "device found, but the kernel PTX resources are missing from the jar (run tools/build-kernels)", count, name, cublas, cd);
+        }
+        return new Status(true, "driver and device found; kernels from the jar's PTX (not yet verified on a GPU by this project)", count, name, cublas, cd);
     }
 
     private static String oneLine(Throwable t) {
