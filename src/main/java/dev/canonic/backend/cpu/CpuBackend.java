@@ -189,6 +189,8 @@ public final class CpuBackend implements Backend {
             case SUB: for (int i = 0; i < n; i++) o[oo + i] = a[ao + i] - b[bo + i]; break;
             case MUL: for (int i = 0; i < n; i++) o[oo + i] = a[ao + i] * b[bo + i]; break;
             case DIV: for (int i = 0; i < n; i++) o[oo + i] = a[ao + i] / b[bo + i]; break;
+            case TANH_GRAD: for (int i = 0; i < n; i++) o[oo + i] = a[ao + i] * (1.0 - b[bo + i] * b[bo + i]); break;
+            case RELU_GRAD: for (int i = 0; i < n; i++) o[oo + i] = b[bo + i] > 0 ? a[ao + i] : 0.0; break;
             default: for (int i = 0; i < n; i++) o[oo + i] = kind.apply(a[ao + i], b[bo + i]);
         }
     }
