@@ -43,7 +43,12 @@ for binf in sorted(glob.glob(os.path.join(work, "jdk*.bin"))):
     jdk["gemm_kernel"] = m.group(1) if m else "?"
     jdk["steps"] = {}
     for f in sorted(glob.glob(base + ".W*-t*.json")):
-        for r in json.load(open(f)):
+        try:
+            runs = json.load(open(f))
+        except ValueError:
+            print("compare: %s is empty or unreadable (the JMH run failed? see its .log), skipped" % f, file=sys.stderr)
+            continue
+        for r in runs:
             w, t = r["params"]["workload"], int(r["params"]["threads"])
             raw = [x for it in r["primaryMetric"]["rawData"] for x in it]  # ms per single-shot step
             jdk["steps"]["%s-t%d" % (w, t)] = {"median_s": statistics.median(raw) / 1e3, "reps": len(raw)}

@@ -244,7 +244,7 @@ def lbfgs(model, loss_fn, max_iter, memory=20):
             p.grad = None
         loss = loss_fn()
         loss.backward()
-        return loss.item(), torch.cat([p.grad.reshape(-1) for p in params])
+        return loss.item(), torch.cat([(torch.zeros_like(p) if p.grad is None else p.grad).reshape(-1) for p in params])
 
     x = flat_params(model)
     fx, g = f()
