@@ -179,6 +179,15 @@ for key in sorted({k for j in res["jdks"] for k in j["steps"]} | set(res["pytorc
     step_rows.append(row)
     L.append(line)
 res["steps"] = step_rows
+eqf = os.path.join(work, "equivalence.txt")
+if os.path.exists(eqf):
+    eq = [l.strip() for l in open(eqf) if l.strip()]
+    res["equivalence"] = eq
+    L.append("")
+    L.append("Equivalence on identical weights (batch 64, bench/pytorch/equivalence.py):")
+    L.append("")
+    for l in eq:
+        L.append("- " + l)
 L.append("")
 L.append("Shapes as in BENCHMARKS.md: W2 ResDense cap 256 (5 blocks), W3 its input-gradient (double backward) step, "
          "both batch 8192; W4 the paper's netP (cap 1024, 11 blocks), batch 8192; W5 the 1-D symplectic Koopman step, batch 1024. "
