@@ -34,14 +34,26 @@ res = {"machine": tag, "date": os.path.basename(prefix)[len(tag) + 1:], "cpu": c
 for binf in sorted(glob.glob(os.path.join(work, "jdk*.bin"))):
     base = binf[:-4]
     jdk = {"java": open(binf).read().strip(), "version": open(base + ".version").read().strip(), "peak": {}, "W1": {}}
-    for line in open(base + ".peak"):
+    for line in (open(base + ".peak") if os.path.exists(base + ".peak") else []):
         p = line.split()
         if len(p) == 4 and p[0] == "peak":
             jdk["peak"].setdefault(p[1], {})[p[2]] = float(p[3])
-    log = open(base + ".jmh.log").read()
+    log = open(base + ".w1.log").read() if os.path.exists(base + ".w1.log") else ""
     m = re.search(r"gemm kernel: (.+?), java ", log)
     jdk["gemm_kernel"] = m.group(1) if m else "?"
-    for r in json.load(open(base + ".jmh.json")):
+    jdk["steps"] = {}
+    for f in sorted(glob.glob(base + ".W*-t*.json")):
+        try:
+            runs = json.load(open(f))
+        except ValueError:
+            print("compare: %s is empty or unreadable (the JMH run failed? see its .log), skipped" % f, file=sys.stderr)
+            continue
+        for r in runs:
+            w, t = r["params"]["workload"], int(r["params"]["threads"])
+            raw = [x for it in r["primaryMetric"]["rawData"] for x in it]  # ms per single-shot step
+            jdk["steps"]["%s-t%d" % (w, t)] = {"median_s": statistics.median(raw) / 1e3, "reps": len(raw)}
+    w1file = base + ".w1.json"
+    for r in (json.load(open(w1file)) if os.path.exists(w1file) else []):
         n, t = int(r["params"]["n"]), int(r["params"]["threads"])
         raw = [x for it in r["primaryMetric"]["rawData"] for x in it]  # ms/op per iteration
         med = statistics.median(raw) / 1e3
@@ -49,14 +61,18 @@ for binf in sorted(glob.glob(os.path.join(work, "jdk*.bin"))):
     res["jdks"].append(jdk)
 
 # ---- PyTorch
+res["pytorch_steps"] = {}
 for f in sorted(glob.glob(os.path.join(work, "torch-*.json"))):
-    m = re.match(r"torch-(\w+)-t(\d+)\.json", os.path.basename(f))
-    blas, t = m.group(1), int(m.group(2))
+    m = re.match(r"torch-(\w+)-(\w+)-t(\d+)\.json", os.path.basename(f))
+    kind, blas, t = m.group(1), m.group(2), int(m.group(3))
     d = json.load(open(f))
     res["pytorch"]["version"] = d["torch"]
     for k, v in d["results"].items():
-        n = int(k.split("-n")[1])
-        res["pytorch"].setdefault(blas, {})["n%d-t%d" % (n, t)] = v
+        if k.startswith("W1-n"):
+            n = int(k.split("-n")[1])
+            res["pytorch"].setdefault(blas, {})["n%d-t%d" % (n, t)] = v
+        else:
+            res["pytorch_steps"]["%s-t%d" % (k, t)] = dict(v, blas=blas)
 
 # ---- table rows: W1 per n and threads, ours on the fastest JDK and each JDK
 rows = []
@@ -126,7 +142,58 @@ for r in rows:
     L.append(line)
 L.append("")
 L.append("Gemm micro-kernel: " + ", ".join("%s: %s" % (j["version"], j["gemm_kernel"]) for j in res["jdks"]) + ".")
-L.append("W2-W5: the PyTorch side is in bench/pytorch/workloads.py; the Java side waits for dev.canonic.nn.")
+L.append("")
+L.append("## W2-W5: one training step (forward, loss, backward to every parameter), median seconds")
+L.append("")
+hdr = "| workload | threads |"
+sep = "|---|---|"
+for j in res["jdks"]:
+    hdr += " ours %s s (reps) |" % j["version"].split("+")[0]
+    sep += "---|"
+hdr += " PyTorch s (reps) |"
+sep += "---|"
+for j in res["jdks"]:
+    hdr += " ratio %s |" % j["version"].split("+")[0]
+    sep += "---|"
+L.append(hdr)
+L.append(sep)
+step_rows = []
+for key in sorted({k for j in res["jdks"] for k in j["steps"]} | set(res["pytorch_steps"]),
+                  key=lambda s: (s.split("-t")[0], int(s.split("-t")[1]))):
+    w, t = key.split("-t")
+    p = res["pytorch_steps"].get(key)
+    row = {"workload": w, "threads": int(t), "ours": {}, "pytorch": p, "ratio": {}}
+    line = "| %s | %s |" % (w, t)
+    for j in res["jdks"]:
+        o = j["steps"].get(key)
+        row["ours"][j["version"]] = o
+        line += (" %.4g (%d) |" % (o["median_s"], o["reps"])) if o else " |"
+    line += (" %.4g (%d) |" % (p["median_s"], p["reps"])) if p else " |"
+    for j in res["jdks"]:
+        o = j["steps"].get(key)
+        if o and p:
+            row["ratio"][j["version"]] = o["median_s"] / p["median_s"]
+            line += " **%.2f** |" % (o["median_s"] / p["median_s"])
+        else:
+            line += " |"
+    step_rows.append(row)
+    L.append(line)
+res["steps"] = step_rows
+eqf = os.path.join(work, "equivalence.txt")
+if os.path.exists(eqf):
+    eq = [l.strip() for l in open(eqf) if l.strip()]
+    res["equivalence"] = eq
+    L.append("")
+    L.append("Equivalence on identical weights (batch 64, bench/pytorch/equivalence.py):")
+    L.append("")
+    for l in eq:
+        L.append("- " + l)
+L.append("")
+L.append("Shapes as in BENCHMARKS.md: W2 ResDense cap 256 (5 blocks), W3 its input-gradient (double backward) step, "
+         "both batch 8192; W4 the paper's netP (cap 1024, 11 blocks), batch 8192; W5 the 1-D symplectic Koopman step, batch 1024. "
+         "Evaluation mode (no dropout). Ours: JMH single-shot step times (W2/W3 3 warm-up + 7 timed, W5 10 + 30, W4 1 + 5); "
+         "PyTorch: workloads.py on OpenBLAS with OPENBLAS_NUM_THREADS = OMP_NUM_THREADS = threads (W4 1 warm-up + 5 timed). "
+         "bench/pytorch/equivalence.py checks on identical weights that both sides compute the same loss and gradients.")
 L.append("")
 open(prefix + ".md", "w").write("\n".join(L))
 json.dump(res, open(prefix + ".json", "w"), indent=1)

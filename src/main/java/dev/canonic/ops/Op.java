@@ -91,11 +91,11 @@ public sealed interface Op {
                 case SIN: gx = g.mul(x.cos()); break;
                 case COS: gx = g.mul(x.sin()).neg(); break;
                 case TAN: gx = g.mul(out.square().add(1.0)); break;
-                case TANH: gx = g.mul(out.square().rsub(1.0)); break;
+                case TANH: gx = Ops.apply(new Binary(BinaryKind.TANH_GRAD), g, out); break;
                 case SQRT: gx = g.div(out.mul(2.0)); break;
                 case ABS: gx = g.mul(x.sign()); break;
                 case SIGN: case STEP: gx = null; break;
-                case RELU: gx = g.mul(x.step()); break;
+                case RELU: gx = Ops.apply(new Binary(BinaryKind.RELU_GRAD), g, x); break;
                 case SIGMOID: gx = g.mul(out.mul(out.rsub(1.0))); break;
                 case SOFTPLUS: gx = g.mul(x.sigmoid()); break;
                 case SQUARE: gx = g.mul(x).mul(2.0); break;
@@ -171,6 +171,16 @@ public sealed interface Op {
                     gb = g.mul(m.rsub(1.0));
                     break;
                 }
+                case TANH_GRAD:
+                    // d/da a(1 − b²) = 1 − b², d/db = −2ab
+                    ga = a.requiresGrad() ? Ops.apply(new Binary(BinaryKind.TANH_GRAD), g, b) : null;
+                    gb = b.requiresGrad() ? g.mul(a).mul(b).mul(-2.0) : null;
+                    break;
+                case RELU_GRAD:
+                    // linear in a with the same mask; zero derivative in b almost everywhere
+                    ga = a.requiresGrad() ? Ops.apply(new Binary(BinaryKind.RELU_GRAD), g, b) : null;
+                    gb = null;
+                    break;
                 default: return new Tensor[] {null, null};
             }
             return new Tensor[] {ga == null ? null : sumTo(ga, a.shape()), gb == null ? null : sumTo(gb, b.shape())};

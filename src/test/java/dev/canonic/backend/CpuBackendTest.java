@@ -48,7 +48,7 @@ class CpuBackendTest {
     @Test
     void skinnyProductsInEveryTransposeAndBatchLayoutMatchNaive() {
         Random g = new Random(6);
-        int[][] sizes = {{5, 1, 7}, {1, 6, 4}, {6, 4, 1}, {1, 1, 3}};
+        int[][] sizes = {{5, 1, 7}, {1, 6, 4}, {6, 4, 1}, {1, 1, 3}, {5, 21, 1}, {1, 19, 6}, {4, 64, 1}};
         for (int[] s : sizes) {
             for (boolean ta : new boolean[] {false, true}) {
                 for (boolean tb : new boolean[] {false, true}) {

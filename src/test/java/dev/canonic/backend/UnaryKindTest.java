@@ -67,4 +67,28 @@ class UnaryKindTest {
         assertEquals(-1.0, o[4], 0);
         assertEquals(Double.doubleToRawLongBits(-0.0), Double.doubleToRawLongBits(o[1]));
     }
+
+    @Test
+    void cpuBackendReluAndItsBackwardMatchTheScalarDefinitions() {
+        Random g = new Random(6);
+        int n = 1003;
+        double[] x = new double[n], gr = new double[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = g.nextGaussian();
+            gr[i] = g.nextGaussian();
+        }
+        x[0] = Double.NaN;
+        x[1] = -0.0;
+        x[2] = 0.0;
+        dev.canonic.backend.cpu.CpuBackend be = dev.canonic.backend.cpu.CpuBackend.INSTANCE;
+        Buffer r = be.alloc(n), d = be.alloc(n);
+        be.unary(UnaryKind.RELU, dev.canonic.backend.cpu.CpuBackend.wrap(x), r, n);
+        int[] sh = {n}, st = {1};
+        be.binary(BinaryKind.RELU_GRAD, dev.canonic.backend.cpu.CpuBackend.wrap(gr), st, dev.canonic.backend.cpu.CpuBackend.wrap(x), st, d, sh);
+        double[] ro = be.toHost(r), dro = be.toHost(d);
+        for (int i = 0; i < n; i++) {
+            assertEquals(Double.doubleToLongBits(UnaryKind.RELU.apply(x[i])), Double.doubleToLongBits(ro[i]), "relu(" + x[i] + ")");
+            assertEquals(Double.doubleToLongBits(BinaryKind.RELU_GRAD.apply(gr[i], x[i])), Double.doubleToLongBits(dro[i]), "relu grad at " + x[i]);
+        }
+    }
 }

@@ -159,6 +159,7 @@ class OpGradTest {
             case ATAN2: return a.atan2(b);
             case MAXIMUM: return a.maximum(b);
             case MINIMUM: return a.minimum(b);
+            case TANH_GRAD: case RELU_GRAD: return Ops.apply(new Op.Binary(k), a, b);
             case GT: return a.gt(b);
             case GE: return a.ge(b);
             case LT: return a.lt(b);

@@ -28,6 +28,16 @@ public final class CpuBackend implements Backend {
         default void tanh(double[] x, double[] o, int from, int to) {
             for (int i = from; i < to; i++) o[i] = UnaryKind.tanh(x[i]);
         }
+
+        /** o[i] = x[i] &gt; 0 ? x[i] : 0 for from &lt;= i &lt; to. */
+        default void relu(double[] x, double[] o, int from, int to) {
+            for (int i = from; i < to; i++) o[i] = x[i] > 0 ? x[i] : 0.0;
+        }
+
+        /** o[oo + i] = b[bo + i] &gt; 0 ? a[ao + i] : 0 for i &lt; n (ReLU's backward). */
+        default void reluGrad(double[] a, int ao, double[] b, int bo, double[] o, int oo, int n) {
+            for (int i = 0; i < n; i++) o[oo + i] = b[bo + i] > 0 ? a[ao + i] : 0.0;
+        }
     }
 
     private static final UnaryKernels UNARY = loadUnary();
@@ -97,7 +107,7 @@ public final class CpuBackend implements Backend {
         switch (kind) {
             case NEG: for (int i = from; i < to; i++) o[i] = -x[i]; break;
             case SQUARE: for (int i = from; i < to; i++) o[i] = x[i] * x[i]; break;
-            case RELU: for (int i = from; i < to; i++) o[i] = x[i] > 0 ? x[i] : 0.0; break;
+            case RELU: UNARY.relu(x, o, from, to); break;
             case STEP: for (int i = from; i < to; i++) o[i] = x[i] > 0 ? 1.0 : 0.0; break;
             case EXP: for (int i = from; i < to; i++) o[i] = Math.exp(x[i]); break;
             case TANH: UNARY.tanh(x, o, from, to); break;
@@ -189,6 +199,8 @@ public final class CpuBackend implements Backend {
             case SUB: for (int i = 0; i < n; i++) o[oo + i] = a[ao + i] - b[bo + i]; break;
             case MUL: for (int i = 0; i < n; i++) o[oo + i] = a[ao + i] * b[bo + i]; break;
             case DIV: for (int i = 0; i < n; i++) o[oo + i] = a[ao + i] / b[bo + i]; break;
+            case TANH_GRAD: for (int i = 0; i < n; i++) o[oo + i] = a[ao + i] * (1.0 - b[bo + i] * b[bo + i]); break;
+            case RELU_GRAD: UNARY.reluGrad(a, ao, b, bo, o, oo, n); break;
             default: for (int i = 0; i < n; i++) o[oo + i] = kind.apply(a[ao + i], b[bo + i]);
         }
     }

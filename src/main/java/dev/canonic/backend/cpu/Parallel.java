@@ -71,6 +71,16 @@ public final class Parallel {
         while (!f.isDone() && System.nanoTime() < end) Thread.onSpinWait();
     }
 
+    /**
+     * Least total work (indices × cost per index, rough flops) that a loop must have before it is
+     * split across threads (system property canonic.parallel.minWork, default 2^20). Elementwise
+     * operations are memory-bound and cost about a nanosecond per element, so below about half a
+     * million elements a hand-off (tens of microseconds when the worker has to be woken, more on a
+     * busy shared machine) costs more than the second core saves: W5 (1024 × 64 activations) ran
+     * slower on 2 threads than on 1 with the earlier 2^16.
+     */
+    private static final long MIN_WORK = Long.getLong("canonic.parallel.minWork", 1L << 20);
+
     /** Worker threads used by large operations. */
     public static int threads() {
         return threads;
@@ -105,7 +115,7 @@ public final class Parallel {
     public static void forRange(int n, long costPerIndex, Range body) {
         int t = threads;
         long work = (long) n * Math.max(1, costPerIndex);
-        if (t <= 1 || n < 2 || work < 1L << 16) {
+        if (t <= 1 || n < 2 || work < MIN_WORK) {
             body.run(0, n);
             return;
         }

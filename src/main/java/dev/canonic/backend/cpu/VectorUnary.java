@@ -9,8 +9,9 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Elementwise kernels on the Vector API (loaded only with {@code --add-modules jdk.incubator.vector},
  * like {@link VectorMicroKernel}). {@link #tanh} runs {@link UnaryKind#tanh}'s operations in the same
- * order on whole vectors, so its results equal the scalar definition bit for bit; the tail of a range
- * runs the scalar code.
+ * order on whole vectors, so its results equal the scalar definition bit for bit; ReLU and its
+ * backward select with a lane mask (the JIT of JDK 17 does not vectorise the scalar conditional).
+ * The tail of a range runs the scalar code.
  */
 final class VectorUnary implements CpuBackend.UnaryKernels {
     private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
@@ -56,5 +57,30 @@ final class VectorUnary implements CpuBackend.UnaryKernels {
             t.reinterpretAsLongs().or(sign).reinterpretAsDoubles().intoArray(o, i);
         }
         for (; i < to; i++) o[i] = UnaryKind.tanh(x[i]);
+    }
+
+    @Override
+    public void relu(double[] x, double[] o, int from, int to) {
+        DoubleVector z = DoubleVector.zero(S);
+        int i = from;
+        int upper = from + S.loopBound(to - from);
+        for (; i < upper; i += L) {
+            DoubleVector v = DoubleVector.fromArray(S, x, i);
+            z.blend(v, v.compare(VectorOperators.GT, 0.0)).intoArray(o, i);
+        }
+        for (; i < to; i++) o[i] = x[i] > 0 ? x[i] : 0.0;
+    }
+
+    @Override
+    public void reluGrad(double[] a, int ao, double[] b, int bo, double[] o, int oo, int n) {
+        DoubleVector z = DoubleVector.zero(S);
+        int i = 0;
+        int upper = S.loopBound(n);
+        for (; i < upper; i += L) {
+            DoubleVector g = DoubleVector.fromArray(S, a, ao + i);
+            DoubleVector x = DoubleVector.fromArray(S, b, bo + i);
+            z.blend(g, x.compare(VectorOperators.GT, 0.0)).intoArray(o, oo + i);
+        }
+        for (; i < n; i++) o[oo + i] = b[bo + i] > 0 ? a[ao + i] : 0.0;
     }
 }
