@@ -18,7 +18,7 @@ public final class KernelSignatures {
             "sigmoid", "softplus", "square", "reciprocal"}) {
             TABLE.put("unary_" + u + "_f64", "lpp");
         }
-        for (String b : new String[] {"add", "sub", "mul", "div", "pow", "atan2", "maximum", "minimum", "gt", "ge", "lt", "le", "eq"}) {
+        for (String b : new String[] {"add", "sub", "mul", "div", "pow", "atan2", "maximum", "minimum", "tanh_grad", "relu_grad", "gt", "ge", "lt", "le", "eq"}) {
             TABLE.put("binary_" + b + "_f64", "lppps");
         }
         TABLE.put("where_select_f64", "lpppps");
