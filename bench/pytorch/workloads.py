@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""PyTorch twins of the standard workloads W1-W5 (../../../shared/BENCHMARKS.md), float64 on the CPU.
+"""PyTorch twins of the standard workloads W1-W6 (../../../shared/BENCHMARKS.md), float64 on the CPU.
 
 Run with Debian's PyTorch (apt-get install -y python3-torch) and /usr/bin/python3:
 
@@ -226,6 +226,47 @@ def w5(reps, batch=1024, dt=0.1):
     return {"median_s": t, "reps": r}
 
 
+# ---------------------------------------------------------------- W6: ActionFinder step
+def actionfinder_loss(G, P, th, J):
+    """W6 (BENCHMARKS.md "ActionFinder step"), as ActionFinderStep's Javadoc writes it: 5 fixed-point
+    iterations of J = J' + dG/dtheta without graph, one with, theta' = theta + dG/dJ', theta'' = P(theta'),
+    J'' through the inverse of the per-sample 3x3 Jacobian, loss = mean |J'' - group mean|."""
+    Jm = J.mean(1, keepdim=True)
+    for _ in range(5):
+        t = th.detach().requires_grad_()
+        g = G(torch.cat([t.cos(), t.sin(), Jm.expand_as(J)], -1)).sum()
+        Jm = (J - torch.autograd.grad(g, t)[0]).mean(1, keepdim=True).detach()
+    t = th.detach().requires_grad_()
+    g = G(torch.cat([t.cos(), t.sin(), Jm.expand_as(J)], -1)).sum()
+    Jd = J - torch.autograd.grad(g, t, create_graph=True)[0]
+    Jdm = Jd.mean(1, keepdim=True).expand_as(J)
+    g2 = G(torch.cat([t.cos(), t.sin(), Jdm], -1)).sum()
+    Td = torch.remainder(t + torch.autograd.grad(g2, Jdm, create_graph=True)[0], 2 * math.pi)
+    Tdd = P(torch.cat([Td.cos(), Td.sin()], -1))
+    A = torch.stack([torch.autograd.grad(Tdd[..., i].sum(), Td, create_graph=True)[0] for i in range(3)], -2)
+    Jdd = torch.einsum('bsji,bsj->bsi', torch.inverse(A), Jd)
+    return (Jdd - Jdd.mean(1, keepdim=True)).abs().mean()
+
+
+def w6(reps, groups=1024, stars=8):
+    """The toy isochrone's (theta, J) are fixed inputs here (computed once, no gradient flows to them);
+    the engine's step recomputes the toy each time, so this side is spared that (small) cost."""
+    torch.manual_seed(0)
+    G = ResDense(256, 9, 1).eval()
+    P = ResDense(256, 6, 3).eval()
+    th = 2 * math.pi * torch.rand(groups, stars, 3)
+    J = torch.cat([0.02 + 0.2 * torch.rand(groups, stars, 1), 0.5 * (torch.rand(groups, stars, 1) - 0.5),
+                   0.02 + 0.1 * torch.rand(groups, stars, 1)], -1)
+    params = list(G.parameters()) + list(P.parameters())
+
+    def step():
+        loss = actionfinder_loss(G, P, th, J)
+        torch.autograd.grad(loss, params, allow_unused=True)  # G's output bias never reaches dG/dtheta
+
+    t, r = timed(step, reps, warmup=1)
+    return {"median_s": t, "reps": r}
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--threads", type=int, default=1)
@@ -249,6 +290,8 @@ def main():
             res["W4"] = w2(1024, args.w4_reps, warmup=1)
         elif w == "W5":
             res["W5"] = w5(args.reps)
+        elif w == "W6":
+            res["W6"] = w6(args.w4_reps)
         else:
             sys.exit("unknown workload " + w)
         print("pytorch %s done" % w, file=sys.stderr)

@@ -209,6 +209,50 @@ public final class Workloads {
         return new KoopmanStep(new KoopmanNets(new Random(0)), Tensor.randn(new Random(1), b, 2));
     }
 
+    /**
+     * W6 (BENCHMARKS.md "ActionFinder step"): S groups × 8 stars, the toy isochrone, G and P of cap
+     * 256, 5 fixed-point iterations without graph and one with, J″ through the inverse 3×3 Jacobian,
+     * loss = mean |J″ − group mean|, backward to every weight; the step is model B's own
+     * {@link dev.canonic.models.actionfinder.ActionFinderStep}. b counts stars (S = b / 8).
+     */
+    public static final class ActionFinderW6 extends Step {
+        final dev.canonic.models.actionfinder.ActionFinderStep.Inputs in;
+
+        ActionFinderW6(dev.canonic.models.actionfinder.ActionFinderStep.Inputs in) {
+            super(holder(in));
+            this.in = in;
+        }
+
+        private static Module holder(dev.canonic.models.actionfinder.ActionFinderStep.Inputs in) {
+            dev.canonic.nn.Sequence s = new dev.canonic.nn.Sequence();
+            s.add(in.g());
+            s.add(in.p());
+            return s;
+        }
+
+        @Override
+        Tensor loss() {
+            throw new UnsupportedOperationException("W6 runs its own step (run())");
+        }
+
+        @Override
+        public double run() {
+            dev.canonic.models.actionfinder.ActionFinderStep.Result r = dev.canonic.models.actionfinder.ActionFinderStep.step(in);
+            grads = r.grads();
+            return r.loss();
+        }
+
+        @Override
+        public Map<String, Tensor> inputs() {
+            return Map.of("xv", in.xv());
+        }
+    }
+
+    /** W6 with b stars (groups of 8). */
+    public static Step w6(int b) {
+        return new ActionFinderW6(dev.canonic.models.actionfinder.ActionFinderStep.setup(b / 8, 8, 1));
+    }
+
     /** The workload by id at a batch size. */
     public static Step of(String id, int b) {
         switch (id) {
@@ -216,6 +260,7 @@ public final class Workloads {
             case "W3": return w3(b);
             case "W4": return w4(b);
             case "W5": return w5(b);
+            case "W6": return w6(b);
             default: throw new IllegalArgumentException("unknown workload " + id);
         }
     }
