@@ -46,10 +46,15 @@ import java.util.Set;
  * must hold at least 2 stars (the ACTIONFINDER's losses are spreads within a stream); streams of
  * different sizes are used whole, no star is dropped. At least 2 streams are required.
  *
+ * <p>{@code stream} or {@code orbit} may stand for {@code orbit_id}, and {@code time} for {@code t},
+ * so the output of {@code canonic generate} reads as it is (it holds both coordinate sets: choose one).
+ *
  * <h2>Input: .npz</h2>
  * Arrays {@code stream} [n] (stream id of each star) and either {@code xv} [n,6] (x, y, z, vx, vy,
  * vz in kpc and km/s) or {@code obs} [n,6] (d, l, b, vh, mul, mub as above); optionally {@code t}
- * [n]. Output echoes them as columns orbit_id, t, x..vz or d..mub.
+ * [n]. {@code phase}, {@code observables} and {@code time} (the names {@code canonic generate}
+ * writes) are accepted for {@code xv}, {@code obs} and {@code t}. Output echoes the arrays as
+ * columns orbit_id, t, x..vz or d..mub.
  *
  * <h2>Output of {@code actions}</h2>
  * The input columns (text as read), then {@code JR,Lz,Jz,thetaR,thetaphi,thetaz} (kpc km/s; radians
@@ -168,17 +173,27 @@ public final class StreamFiles {
      * @throws IOException naming the file, line (or star) and column of the first problem
      */
     public static StreamSet read(Path file, Astrometry sun) throws IOException {
+        return read(file, sun, null);
+    }
+
+    /**
+     * Reads a stream file; when it holds both complete coordinate sets (as {@code canonic generate}
+     * writes), {@code prefer} says which to use (null: fail, naming both).
+     */
+    public static StreamSet read(Path file, Astrometry sun, Coordinates prefer) throws IOException {
         if (!Files.exists(file)) throw new NoSuchFileException(file.toString(), null, "no such stream file");
-        if (file.toString().toLowerCase(Locale.ROOT).endsWith(".npz")) return readNpz(file, sun);
+        if (file.toString().toLowerCase(Locale.ROOT).endsWith(".npz")) return readNpz(file, sun, prefer);
         Table tab = Table.read(file);
         List<String> h = tab.columns;
-        Coordinates kind = coordinatesOf(file, h);
-        if (!h.contains("orbit_id")) throw new IOException(file + ": missing column 'orbit_id' (the stream of each star; header: " + String.join(",", h) + ")");
+        Coordinates kind = coordinatesOf(file, h, prefer);
+        String idCol = first(h, ID_NAMES);
+        if (idCol == null) throw new IOException(file + ": missing column 'orbit_id' (the stream of each star; header: " + String.join(",", h) + ")");
         List<String> coords = kind == Coordinates.GALACTOCENTRIC ? XV : OBS;
         int n = tab.cells.length;
         if (n == 0) throw new IOException(file + ": no data rows after the header");
-        double[] id = tab.numbers("orbit_id");
-        double[] t = h.contains("t") ? tab.numbers("t") : null;
+        double[] id = tab.numbers(idCol);
+        String tCol = first(h, List.of("t", "time"));
+        double[] t = tCol != null ? tab.numbers(tCol) : null;
         double[][] c = new double[6][];
         for (int k = 0; k < 6; k++) c[k] = tab.numbers(coords.get(k));
         double[] phase = new double[6 * n];
@@ -198,13 +213,22 @@ public final class StreamFiles {
         }
     }
 
+    /** Accepted names of the stream column, in order of preference ({@code canonic generate} writes {@code stream}). */
+    public static final List<String> ID_NAMES = List.of("orbit_id", "stream", "orbit");
+
+    private static String first(List<String> h, List<String> names) {
+        for (String c : names) if (h.contains(c)) return c;
+        return null;
+    }
+
     /** Which coordinate set a header holds; fails on none, a mix, or an incomplete set. */
-    static Coordinates coordinatesOf(Path file, List<String> h) throws IOException {
+    static Coordinates coordinatesOf(Path file, List<String> h, Coordinates prefer) throws IOException {
         List<String> gx = XV.stream().filter(h::contains).toList(), ob = OBS.stream().filter(h::contains).toList();
         // "z" is shared by nothing in OBS, "b" by nothing in XV, so the two sets are disjoint.
         boolean fullX = gx.size() == 6, fullO = ob.size() == 6;
         if (fullX && fullO) {
-            throw new IOException(file + ": both x,y,z,vx,vy,vz and d,l,b,vh,mul,mub are present; give one set (rename the other columns)");
+            if (prefer != null) return prefer;
+            throw new IOException(file + ": both x,y,z,vx,vy,vz and d,l,b,vh,mul,mub are present; give one set, or choose one (--coordinates galactocentric|observables)");
         }
         if (fullX) return Coordinates.GALACTOCENTRIC;
         if (fullO) return Coordinates.OBSERVABLES;
@@ -227,15 +251,22 @@ public final class StreamFiles {
         return (m.size() > 1 ? "s " : " ") + String.join(", ", m);
     }
 
-    private static StreamSet readNpz(Path file, Astrometry sun) throws IOException {
+    private static StreamSet readNpz(Path file, Astrometry sun, Coordinates prefer) throws IOException {
         Map<String, NdArray> a = Npz.read(file);
         NdArray st = a.get("stream");
         if (st == null) throw new IOException(file + ": missing array 'stream' (stream id of each star, shape [n])");
-        boolean hasXv = a.containsKey("xv"), hasObs = a.containsKey("obs");
-        if (hasXv == hasObs) {
-            throw new IOException(file + ": " + (hasXv ? "both arrays 'xv' and 'obs' are present; give one" : "missing array 'xv' [n,6] (x,y,z,vx,vy,vz; kpc, km/s) or 'obs' [n,6] (d,l,b,vh,mul,mub)"));
+        String xvName = a.containsKey("xv") ? "xv" : a.containsKey("phase") ? "phase" : null;
+        String obsName = a.containsKey("obs") ? "obs" : a.containsKey("observables") ? "observables" : null;
+        boolean hasXv = xvName != null, hasObs = obsName != null;
+        if (hasXv && hasObs && prefer != null) {
+            hasXv = prefer == Coordinates.GALACTOCENTRIC;
+            hasObs = !hasXv;
         }
-        String name = hasXv ? "xv" : "obs";
+        if (hasXv == hasObs) {
+            throw new IOException(file + ": " + (hasXv ? "both arrays '" + xvName + "' and '" + obsName + "' are present; give one, or choose one (--coordinates galactocentric|observables)"
+                : "missing array 'xv' [n,6] (x,y,z,vx,vy,vz; kpc, km/s) or 'obs' [n,6] (d,l,b,vh,mul,mub)"));
+        }
+        String name = hasXv ? xvName : obsName;
         NdArray c = a.get(name);
         int[] ss = st.shape(), cs = c.shape();
         int n = ss.length == 1 ? ss[0] : -1;
@@ -243,7 +274,7 @@ public final class StreamFiles {
             throw new IOException(file + ": shapes stream " + Arrays.toString(ss) + ", " + name + " " + Arrays.toString(cs) + " do not fit stream [n] and " + name + " [n,6]");
         }
         if (n == 0) throw new IOException(file + ": no stars (n = 0)");
-        NdArray ta = a.get("t");
+        NdArray ta = a.containsKey("t") ? a.get("t") : a.get("time");
         if (ta != null && (ta.shape().length != 1 || ta.shape()[0] != n)) {
             throw new IOException(file + ": array t has shape " + Arrays.toString(ta.shape()) + ", expected [" + n + "]");
         }

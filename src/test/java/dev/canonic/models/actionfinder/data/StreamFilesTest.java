@@ -129,6 +129,13 @@ class StreamFilesTest {
         assertTrue(m.contains("l.csv:2") && m.contains("distance"), m);
         m = message(write(dir, "m.csv", HEAD + "1,0,1,2,3,4,5,six,a\n"));
         assertTrue(m.contains("'six', not a number"), m);
+        Path both = write(dir, "n.csv", "stream,time,x,y,z,vx,vy,vz,d,l,b,vh,mul,mub\n1,0,1,2,3,4,5,6,1,2,3,4,5,6\n1,0,1,2,3,4,5,6,1,2,3,4,5,6\n"
+            + "2,0,1,2,3,4,5,6,1,2,3,4,5,6\n2,0,1,2,3,4,5,6,1,2,3,4,5,6\n");
+        m = message(both);
+        assertTrue(m.contains("both") && m.contains("--coordinates"), m);
+        StreamFiles.StreamSet s = StreamFiles.read(both, Astrometry.paper(), StreamFiles.Coordinates.GALACTOCENTRIC);
+        assertEquals(2, s.streams());
+        assertEquals(6.0, s.phase()[5]);
         assertThrows(java.nio.file.NoSuchFileException.class, () -> StreamFiles.read(dir.resolve("none.csv")));
     }
 
