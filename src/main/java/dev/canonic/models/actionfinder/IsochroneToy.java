@@ -176,6 +176,12 @@ public final class IsochroneToy extends Module {
         return a.sub(Tensor.of(a.backend(), off, a.shape()));
     }
 
+    /** A number wrapped to [0, 2π). */
+    static double wrapD(double a) {
+        double w = a - Math.floor(a / TWO_PI) * TWO_PI;
+        return w >= TWO_PI ? w - TWO_PI : w;
+    }
+
     /** Wraps to [−π, π) by a constant offset. */
     static Tensor wrapSigned(Tensor a) {
         double[] v = a.toArray();

@@ -97,7 +97,7 @@ class IsochroneToyTest {
     void chosenToyBindsEveryPoint() {
         int n = 300;
         double[] xv = points(n, 5);
-        for (int i = 0; i < n; i++) xv[6 * i + 3] *= 3; xv[6 * i + 4] *= 3;  // some now unbound in the true isochrone
+        for (int i = 0; i < n; i++) { xv[6 * i + 3] *= 3; xv[6 * i + 4] *= 3; }  // some now unbound in the true isochrone
         assertTrue(IsochroneToy.invalidIndices(xv, n, GM, B).length > 0);
         double[] gb = IsochroneToy.chooseFor(xv, n);
         assertEquals(0, IsochroneToy.invalidIndices(xv, n, gb[0], gb[1]).length);

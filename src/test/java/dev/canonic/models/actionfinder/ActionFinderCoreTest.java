@@ -1,0 +1,177 @@
+package dev.canonic.models.actionfinder;
+
+import dev.canonic.core.Autograd;
+import dev.canonic.core.Tensor;
+import dev.canonic.models.actionfinder.ActionFinderConfig.PointForm;
+import dev.canonic.nn.Parameter;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Function;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ActionFinderCoreTest {
+    /** Streams of different sizes (2, 3, 5, 4 stars), rows interleaved to exercise the segment sums. */
+    static long[] ids() {
+        return new long[] {7, 3, 7, 9, 3, 9, 3, 11, 9, 11, 9, 11, 9, 11};
+    }
+
+    static Tensor randomAngles(int n, long seed) {
+        Random r = new Random(seed);
+        double[] v = new double[3 * n];
+        for (int i = 0; i < v.length; i++) v[i] = 2 * Math.PI * r.nextDouble();
+        return Tensor.of(v, n, 3);
+    }
+
+    static Tensor randomActions(int n, long seed) {
+        Random r = new Random(seed);
+        double[] v = new double[3 * n];
+        for (int i = 0; i < v.length; i++) v[i] = 0.2 + r.nextDouble();
+        return Tensor.of(v, n, 3);
+    }
+
+    @Test
+    void fixedPointMatchesClosedFormOfKnownGeneratingFunction() {
+        double eps = 0.3;
+        // G = ε J′_R sin θ_R: input columns (cos θ 0..2, sin θ 3..5, J′ 6..8)
+        Function<Tensor, Tensor> g = in -> in.slice(1, 6, 7).mul(in.slice(1, 3, 4)).mul(eps);
+        Function<Tensor, Tensor> p = in -> Tensor.zeros(in.dim(0), 3).mul(in.slice(1, 0, 3));
+        Streams st = Streams.of(ids(), 2);
+        int n = st.rows();
+        Tensor j = randomActions(n, 1), th = randomAngles(n, 2);
+        ActionFinderCore.Pass pass = ActionFinderCore.pass(g, p, PointForm.RESIDUAL, j, th, st, 500, 1e-15, 1e-16, false);
+        assertTrue(pass.solve().converged(), "did not converge: " + pass.solve());
+        double[] jv = j.toArray(), tv = th.toArray(), jp = pass.jPrime().toArray(), tp = pass.thetaPrime().toArray(), jm = pass.solve().jPrimeMean().toArray();
+        int[][] m = st.members();
+        for (int s = 0; s < st.count(); s++) {
+            // J′_R(stream) = ⟨J_R⟩ / (1 + ε⟨cos θ_R⟩); other components = ⟨J⟩
+            double mj = 0, mc = 0;
+            for (int r : m[s]) {
+                mj += jv[3 * r];
+                mc += Math.cos(tv[3 * r]);
+            }
+            mj /= m[s].length;
+            mc /= m[s].length;
+            double jr = mj / (1 + eps * mc);
+            assertEquals(jr, jm[3 * s], 1e-12);
+            for (int r : m[s]) {
+                assertEquals(jv[3 * r] - eps * jr * Math.cos(tv[3 * r]), jp[3 * r], 1e-12);
+                assertEquals(jv[3 * r + 1], jp[3 * r + 1], 1e-12);
+                assertEquals(jv[3 * r + 2], jp[3 * r + 2], 1e-12);
+                double want = IsochroneToy.wrapD(tv[3 * r] + eps * Math.sin(tv[3 * r]));
+                assertEquals(want, tp[3 * r], 1e-12);
+                assertEquals(tv[3 * r + 1], tp[3 * r + 1], 1e-12);
+            }
+        }
+        // with zero P and the residual form, J″ = J′
+        double[] jdd = pass.jDD().toArray();
+        for (int i = 0; i < jdd.length; i++) assertEquals(jp[i], jdd[i], 1e-12);
+    }
+
+    @Test
+    void pointTransformMatchesClosedForm() {
+        double[][] a = {{1.2, 0.3, -0.1}, {0.05, 0.9, 0.2}, {-0.2, 0.1, 1.1}};
+        Tensor am = Tensor.of(a);
+        // θ″ = A θ′ (up to constant jumps): P from (cos θ′, sin θ′) through atan2
+        for (PointForm form : PointForm.values()) {
+            Function<Tensor, Tensor> p = in -> {
+                Tensor t = in.slice(1, 3, 6).atan2(in.slice(1, 0, 3));
+                Tensor at = t.matmul(am, false, true);
+                return form == PointForm.RESIDUAL ? at.sub(t) : at;
+            };
+            Function<Tensor, Tensor> g = in -> in.slice(1, 0, 1).mul(0.0);
+            Streams st = Streams.of(ids(), 2);
+            int n = st.rows();
+            Tensor j = randomActions(n, 3), th = randomAngles(n, 4);
+            ActionFinderCore.Pass pass = ActionFinderCore.pass(g, p, form, j, th, st, 10, 1e-12, 1e-12, false);
+            // J″ = A^{-T} J′, with J′ = J (G = 0)
+            double[] jv = j.toArray(), jdd = pass.jDD().toArray();
+            double[] inv = Tensor.of(a).inverse().toArray();
+            for (int r = 0; r < n; r++) {
+                for (int i = 0; i < 3; i++) {
+                    double want = 0;
+                    for (int k = 0; k < 3; k++) want += inv[3 * k + i] * jv[3 * r + k];
+                    assertEquals(want, jdd[3 * r + i], 1e-12, form + " row " + r + " component " + i);
+                }
+            }
+            assertEquals(0, pass.illConditioned().length);
+        }
+    }
+
+    @Test
+    void singularJacobianIsReportedWithItsRow() {
+        Function<Tensor, Tensor> p = in -> {
+            Tensor t = in.slice(1, 3, 6).atan2(in.slice(1, 0, 3));
+            // θ″ = (θ_R + θ_φ, θ_R + θ_φ, θ_z): singular everywhere
+            Tensor s = t.slice(1, 0, 1).add(t.slice(1, 1, 2));
+            return Tensor.concat(1, s, s, t.slice(1, 2, 3));
+        };
+        Function<Tensor, Tensor> g = in -> in.slice(1, 0, 1).mul(0.0);
+        Streams st = Streams.uniform(2, 2);
+        int[] bad = ActionFinderCore.illConditioned(new double[] {1, 2, 3, 2, 4, 6, 0, 0, 1, 1, 0, 0, 0, 1, 0, 0, 0, 1}, 2);
+        assertEquals(1, bad.length);
+        assertEquals(0, bad[0]);
+        assertTrue(Double.isInfinite(ActionFinderCore.condition(new double[] {1, 2, 3, 2, 4, 6, 0, 0, 1})));
+        assertEquals(3.0, ActionFinderCore.condition(new double[] {1, 0, 0, 0, 1, 0, 0, 0, 1}), 1e-15);
+        // a P whose Jacobian is singular: every row reported (inverse may then be non-finite: the report is what matters)
+        try {
+            ActionFinderCore.Pass pass = ActionFinderCore.pass(g, p, PointForm.DIRECT, randomActions(4, 5), randomAngles(4, 6), st, 3, 1e-9, 1e-9, false);
+            assertEquals(4, pass.illConditioned().length);
+        } catch (RuntimeException e) {
+            assertTrue(e.getMessage().toLowerCase().contains("singular"), e.getMessage());
+        }
+    }
+
+    @Test
+    void lossGradientMatchesFiniteDifferencesForWeightsOfGAndP() {
+        ActionFinderConfig c = ActionFinderConfig.cpu();
+        ActionFinderModel m = new ActionFinderModel(c, IsochroneToyTest.GM * 1.1, 5.5, false, 11);
+        m.eval();
+        int s = 3, nStars = 4;
+        double[] xv = IsochroneToyTest.points(s * nStars, 8);
+        Streams st = Streams.uniform(s, nStars);
+        Tensor x = Tensor.of(xv, s * nStars, 6);
+        // no fixed-point iterations: J′ starts from the (weight-independent) stream mean of the toy J,
+        // so the loss is an exact function of the weights, as in the graph-kept pass of Listing 1
+        Function<Void, Double> loss = v -> m.forward(x, st, 0, true, true).loss().item();
+        ActionFinderModel.Output o = m.forward(x, st, 0, true, true);
+        Map<String, Parameter> named = m.namedParameters();
+        List<String> keys = List.of("toy.log_gm", "toy.log_b", "netG.layers.0.weight", "netG.layers.1.wn1.weight_v", "netG.layers.3.wn2.weight_g", "netG.layers.6.bias",
+            "netP.layers.0.weight", "netP.layers.5.wn1.weight_v", "netP.layers.6.weight");
+        Tensor[] ps = new Tensor[keys.size()];
+        for (int i = 0; i < ps.length; i++) {
+            Parameter p = named.get(keys.get(i));
+            assertTrue(p != null, "no parameter " + keys.get(i) + " in " + named.keySet());
+            ps[i] = p.value();
+        }
+        Tensor[] grads = Autograd.grad(new Tensor[] {o.loss()}, ps, null, false);
+        Random rng = new Random(3);
+        double worst = 0;
+        for (int i = 0; i < ps.length; i++) {
+            Parameter p = named.get(keys.get(i));
+            double[] base = p.value().toArray();
+            double[] gr = grads[i].toArray();
+            for (int k = 0; k < 3; k++) {
+                int e = rng.nextInt(base.length);
+                double h = 1e-6 * Math.max(1, Math.abs(base[e]));
+                double[] plus = base.clone(), minus = base.clone();
+                plus[e] += h;
+                minus[e] -= h;
+                p.set(Tensor.of(plus, p.shape()));
+                double fp = loss.apply(null);
+                p.set(Tensor.of(minus, p.shape()));
+                double fm = loss.apply(null);
+                p.set(Tensor.of(base, p.shape()));
+                double num = (fp - fm) / (2 * h);
+                double err = Math.abs(num - gr[e]) / Math.max(1e-3, Math.abs(num));
+                worst = Math.max(worst, err);
+                assertTrue(err < 1e-5, keys.get(i) + "[" + e + "]: analytic " + gr[e] + " numeric " + num);
+            }
+        }
+        assertTrue(worst < 1e-5);
+    }
+}
