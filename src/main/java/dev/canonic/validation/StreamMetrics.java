@@ -87,51 +87,12 @@ public final class StreamMetrics {
 
     /**
      * Reference-free quality of actions: per component, the rms over streams of the standard
-     * deviation of J within a stream, and the standard deviation of the stream means across streams.
+     * deviation of J within a stream, and the standard deviation of the stream means across streams
+     * ({@link dev.canonic.models.actionfinder.data.ActionFinderUserPath#spreads}).
      *
-     * @param j      [n·3] actions
-     * @param stream per star its stream index (0..streams−1)
      * @return {within[3], across[3]}
      */
     public static double[][] spreads(double[] j, int[] stream) {
-        int n = stream.length, s = 0;
-        if (j.length != 3 * n) throw new IllegalArgumentException(j.length + " actions for " + n + " stars");
-        for (int v : stream) s = Math.max(s, v + 1);
-        double[][] sum = new double[s][3];
-        int[] cnt = new int[s];
-        for (int i = 0; i < n; i++) {
-            cnt[stream[i]]++;
-            for (int k = 0; k < 3; k++) sum[stream[i]][k] += j[3 * i + k];
-        }
-        double[][] var = new double[s][3];
-        for (int i = 0; i < n; i++) {
-            for (int k = 0; k < 3; k++) {
-                double d = j[3 * i + k] - sum[stream[i]][k] / cnt[stream[i]];
-                var[stream[i]][k] += d * d / cnt[stream[i]];
-            }
-        }
-        double[] within = new double[3], across = new double[3], mean = new double[3];
-        int used = 0;
-        for (int q = 0; q < s; q++) {
-            if (cnt[q] == 0) continue;
-            used++;
-            for (int k = 0; k < 3; k++) {
-                within[k] += var[q][k];
-                mean[k] += sum[q][k] / cnt[q];
-            }
-        }
-        for (int k = 0; k < 3; k++) {
-            within[k] = Math.sqrt(within[k] / used);
-            mean[k] /= used;
-        }
-        for (int q = 0; q < s; q++) {
-            if (cnt[q] == 0) continue;
-            for (int k = 0; k < 3; k++) {
-                double d = sum[q][k] / cnt[q] - mean[k];
-                across[k] += d * d / used;
-            }
-        }
-        for (int k = 0; k < 3; k++) across[k] = Math.sqrt(across[k]);
-        return new double[][] {within, across};
+        return dev.canonic.models.actionfinder.data.ActionFinderUserPath.spreads(j, stream);
     }
 }

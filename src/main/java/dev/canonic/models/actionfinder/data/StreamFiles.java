@@ -181,17 +181,36 @@ public final class StreamFiles {
      * writes), {@code prefer} says which to use (null: fail, naming both).
      */
     public static StreamSet read(Path file, Astrometry sun, Coordinates prefer) throws IOException {
+        return read(file, sun, prefer, true);
+    }
+
+    /**
+     * Reads points to evaluate (the input of {@code canonic actions}): as {@link #read}, but
+     * {@code orbit_id} is optional (without it every star is its own stream) and streams may hold a
+     * single star. The model solves for J′ per stream, so stars of one orbit should share an id.
+     */
+    public static StreamSet readPoints(Path file, Astrometry sun, Coordinates prefer) throws IOException {
+        return read(file, sun, prefer, false);
+    }
+
+    private static StreamSet read(Path file, Astrometry sun, Coordinates prefer, boolean strict) throws IOException {
         if (!Files.exists(file)) throw new NoSuchFileException(file.toString(), null, "no such stream file");
-        if (file.toString().toLowerCase(Locale.ROOT).endsWith(".npz")) return readNpz(file, sun, prefer);
+        if (file.toString().toLowerCase(Locale.ROOT).endsWith(".npz")) return readNpz(file, sun, prefer, strict);
         Table tab = Table.read(file);
         List<String> h = tab.columns;
         Coordinates kind = coordinatesOf(file, h, prefer);
         String idCol = first(h, ID_NAMES);
-        if (idCol == null) throw new IOException(file + ": missing column 'orbit_id' (the stream of each star; header: " + String.join(",", h) + ")");
+        if (idCol == null && strict) throw new IOException(file + ": missing column 'orbit_id' (the stream of each star; header: " + String.join(",", h) + ")");
         List<String> coords = kind == Coordinates.GALACTOCENTRIC ? XV : OBS;
         int n = tab.cells.length;
         if (n == 0) throw new IOException(file + ": no data rows after the header");
-        double[] id = tab.numbers(idCol);
+        double[] id;
+        if (idCol != null) {
+            id = tab.numbers(idCol);
+        } else {
+            id = new double[n];
+            for (int i = 0; i < n; i++) id[i] = i;
+        }
         String tCol = first(h, List.of("t", "time"));
         double[] t = tCol != null ? tab.numbers(tCol) : null;
         double[][] c = new double[6][];
@@ -202,7 +221,7 @@ public final class StreamFiles {
             if (kind == Coordinates.OBSERVABLES) row = convert(sun, row, file + ":" + tab.lines[i]);
             System.arraycopy(row, 0, phase, 6 * i, 6);
         }
-        return group(file, id, t, phase, kind, h, tab.cells, tab.lines, "line");
+        return group(file, id, t, phase, kind, h, tab.cells, tab.lines, "line", strict);
     }
 
     private static double[] convert(Astrometry sun, double[] obs, String where) throws IOException {
@@ -251,9 +270,17 @@ public final class StreamFiles {
         return (m.size() > 1 ? "s " : " ") + String.join(", ", m);
     }
 
-    private static StreamSet readNpz(Path file, Astrometry sun, Coordinates prefer) throws IOException {
+    private static StreamSet readNpz(Path file, Astrometry sun, Coordinates prefer, boolean strict) throws IOException {
         Map<String, NdArray> a = Npz.read(file);
         NdArray st = a.get("stream");
+        if (st == null && !strict) {
+            NdArray any = a.containsKey("xv") ? a.get("xv") : a.containsKey("phase") ? a.get("phase") : a.containsKey("obs") ? a.get("obs") : a.get("observables");
+            if (any != null && any.shape().length == 2) {
+                double[] ids = new double[any.shape()[0]];
+                for (int i = 0; i < ids.length; i++) ids[i] = i;
+                st = new NdArray(ids, new int[] {ids.length});
+            }
+        }
         if (st == null) throw new IOException(file + ": missing array 'stream' (stream id of each star, shape [n])");
         String xvName = a.containsKey("xv") ? "xv" : a.containsKey("phase") ? "phase" : null;
         String obsName = a.containsKey("obs") ? "obs" : a.containsKey("observables") ? "observables" : null;
@@ -300,7 +327,7 @@ public final class StreamFiles {
             if (!hasXv) row = convert(sun, row, file + ": star " + i);
             System.arraycopy(row, 0, phase, 6 * i, 6);
         }
-        return group(file, id, t, phase, hasXv ? Coordinates.GALACTOCENTRIC : Coordinates.OBSERVABLES, cols, cells, lines, "star index");
+        return group(file, id, t, phase, hasXv ? Coordinates.GALACTOCENTRIC : Coordinates.OBSERVABLES, cols, cells, lines, "star index", strict);
     }
 
     private static void checkFinite(String where, String col, double v) throws IOException {
@@ -308,7 +335,7 @@ public final class StreamFiles {
     }
 
     private static StreamSet group(Path file, double[] id, double[] t, double[] phase, Coordinates kind, List<String> cols, String[][] cells,
-                                   int[] lines, String lineWord) throws IOException {
+                                   int[] lines, String lineWord, boolean strict) throws IOException {
         int n = id.length;
         Map<Double, Integer> index = new LinkedHashMap<>();
         int[] stream = new int[n];
@@ -326,6 +353,7 @@ public final class StreamFiles {
         double[] ids = new double[index.size()];
         int q = 0;
         for (double d : index.keySet()) ids[q++] = d;
+        if (!strict) return new StreamSet(file, ids, stream, phase, t, kind, cols, cells, lines);
         List<String> single = new ArrayList<>();
         for (int k = 0; k < ids.length; k++) {
             if (counts.get(k) < 2) {
