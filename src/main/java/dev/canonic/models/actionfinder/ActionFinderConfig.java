@@ -16,9 +16,13 @@ import dev.canonic.nn.ResDenseNet;
  * @param tolMax        convergence: max |ΔJ′| over streams, in units of actionScale (Listing 1: 5e-5)
  * @param tolMean       convergence: mean |ΔJ′|, in units of actionScale (Listing 1: 1e-6)
  * @param actionScale   action normalisation in kpc km/s (the paper: 20 kpc × 200 km/s = 4000)
+ * @param startAtToy    zero the output layers of G and P at initialisation, so that training starts from
+ *                      G = 0, P = 0, i.e. exactly at the toy's (θ, J) (with RESIDUAL); the paper does
+ *                      not say how it initialises, and PyTorch's default random output layer starts
+ *                      from a J″ much worse than the toy's
  */
 public record ActionFinderConfig(ResDenseNet.Config netG, ResDenseNet.Config netP, PointForm pointForm, LossKind loss, double alpha1,
-                                 int maxIterations, double tolMax, double tolMean, double actionScale) {
+                                 int maxIterations, double tolMax, double tolMean, double actionScale, boolean startAtToy) {
     /** How θ″ follows from the network P. */
     public enum PointForm {
         /**
@@ -55,7 +59,7 @@ public record ActionFinderConfig(ResDenseNet.Config netG, ResDenseNet.Config net
      */
     public static ActionFinderConfig paper() {
         return new ActionFinderConfig(ResDenseNet.Config.paper(9, 1, 1024, 15), ResDenseNet.Config.paper(6, 3, 1024, 11),
-            PointForm.RESIDUAL, LossKind.PAPER, 0.1, 100, 5e-5, 1e-6, Units.ACTION_SCALE);
+            PointForm.RESIDUAL, LossKind.PAPER, 0.1, 100, 5e-5, 1e-6, Units.ACTION_SCALE, true);
     }
 
     /**
@@ -66,7 +70,7 @@ public record ActionFinderConfig(ResDenseNet.Config netG, ResDenseNet.Config net
     public static ActionFinderConfig cpu() {
         return new ActionFinderConfig(new ResDenseNet.Config(9, 1, 32, 64, 3, 0.5, 256, ResDenseBlock.Form.EQUATION_11),
             new ResDenseNet.Config(6, 3, 32, 64, 3, 0.5, 256, ResDenseBlock.Form.EQUATION_11),
-            PointForm.RESIDUAL, LossKind.PAPER, 0.1, 100, 5e-5, 1e-6, Units.ACTION_SCALE);
+            PointForm.RESIDUAL, LossKind.PAPER, 0.1, 100, 5e-5, 1e-6, Units.ACTION_SCALE, true);
     }
 
     /** A preset by name: "paper" or "cpu". */
@@ -80,16 +84,26 @@ public record ActionFinderConfig(ResDenseNet.Config netG, ResDenseNet.Config net
 
     /** This configuration with another loss. */
     public ActionFinderConfig withLoss(LossKind l) {
-        return new ActionFinderConfig(netG, netP, pointForm, l, alpha1, maxIterations, tolMax, tolMean, actionScale);
+        return new ActionFinderConfig(netG, netP, pointForm, l, alpha1, maxIterations, tolMax, tolMean, actionScale, startAtToy);
     }
 
     /** This configuration with another point form. */
     public ActionFinderConfig withPointForm(PointForm f) {
-        return new ActionFinderConfig(netG, netP, f, loss, alpha1, maxIterations, tolMax, tolMean, actionScale);
+        return new ActionFinderConfig(netG, netP, f, loss, alpha1, maxIterations, tolMax, tolMean, actionScale, startAtToy);
+    }
+
+    /** This configuration with or without the zeroed output layers. */
+    public ActionFinderConfig withStartAtToy(boolean on) {
+        return new ActionFinderConfig(netG, netP, pointForm, loss, alpha1, maxIterations, tolMax, tolMean, actionScale, on);
+    }
+
+    /** This configuration with other network shapes (in/out fixed at 9 → 1 and 6 → 3). */
+    public ActionFinderConfig withNets(ResDenseNet.Config g, ResDenseNet.Config p) {
+        return new ActionFinderConfig(g, p, pointForm, loss, alpha1, maxIterations, tolMax, tolMean, actionScale, startAtToy);
     }
 
     /** This configuration with other fixed-point settings. */
     public ActionFinderConfig withIteration(int max, double tMax, double tMean) {
-        return new ActionFinderConfig(netG, netP, pointForm, loss, alpha1, max, tMax, tMean, actionScale);
+        return new ActionFinderConfig(netG, netP, pointForm, loss, alpha1, max, tMax, tMean, actionScale, startAtToy);
     }
 }

@@ -41,6 +41,16 @@ public final class ActionFinderModel extends Module {
         this.toy = register("toy", new IsochroneToy(toyGm, toyB, fixToy));
         this.netG = register("netG", new ResDenseNet(config.netG(), rng));
         this.netP = register("netP", new ResDenseNet(config.netP(), rng));
+        if (config.startAtToy()) {
+            zeroOutput(netG);
+            zeroOutput(netP);
+        }
+    }
+
+    /** Zeroes the final Linear (its weight and bias are the last two parameters). */
+    private static void zeroOutput(ResDenseNet net) {
+        List<Parameter> ps = net.parameters();
+        for (Parameter p : ps.subList(ps.size() - 2, ps.size())) p.set(Tensor.zeros(p.shape()));
     }
 
     public ActionFinderConfig config() {
