@@ -67,6 +67,7 @@ public final class ActionFinderFiles {
         e.put("tol_max", c.tolMax());
         e.put("tol_mean", c.tolMean());
         e.put("action_scale", c.actionScale());
+        e.put("start_at_toy", c.startAtToy() ? 1.0 : 0.0);
         e.put("toy_fixed", m.toy().fixed() ? 1.0 : 0.0);
         e.put("toy_gm", m.toy().gm());
         e.put("toy_b", m.toy().b());
@@ -95,7 +96,8 @@ public final class ActionFinderFiles {
         try {
             c = new ActionFinderConfig(getNet(raw, path, "g_"), getNet(raw, path, "p_"),
                 ActionFinderConfig.PointForm.values()[(int) get(raw, path, "point_form")], ActionFinderConfig.LossKind.values()[(int) get(raw, path, "loss")],
-                get(raw, path, "alpha1"), (int) get(raw, path, "max_iterations"), get(raw, path, "tol_max"), get(raw, path, "tol_mean"), get(raw, path, "action_scale"));
+                get(raw, path, "alpha1"), (int) get(raw, path, "max_iterations"), get(raw, path, "tol_max"), get(raw, path, "tol_mean"), get(raw, path, "action_scale"),
+                get(raw, path, "start_at_toy") != 0);
         } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException ex) {
             throw new IOException(path + ": corrupt model configuration (" + ex.getMessage() + ")", ex);
         }

@@ -56,7 +56,7 @@ public final class ActionFinderUserPath {
      * @param progress     progress bar with loss and ETA
      * @param patience     early stopping after this many epochs without a better test loss (0 = off)
      * @param identityStart zero the output layers of G and P so training starts from the toy's (θ, J)
-     *                     exactly (G = 0, θ″ = θ′), as {@link #startAtIdentity} does
+     *                     exactly (G = 0, θ″ = θ′; {@link ActionFinderConfig#startAtToy})
      */
     public record Options(String preset, int epochs, long seed, Double toyGm, Double toyB, boolean fixToy, ActionFinderConfig.LossKind loss, double lr,
                           int batchStreams, boolean resume, boolean progress, int patience, boolean identityStart) {
@@ -232,9 +232,8 @@ public final class ActionFinderUserPath {
         StreamFiles.StreamSet set = usable(data, gm, b, excluded);
         for (String e : excluded) log.println("excluded: " + e);
         if (set.streams() < 2) throw new IllegalArgumentException(data.source() + ": fewer than 2 streams left with toy coordinates; give a larger --toy-GM");
-        ActionFinderConfig cfg = ActionFinderConfig.preset(o.preset()).withLoss(o.loss());
+        ActionFinderConfig cfg = ActionFinderConfig.preset(o.preset()).withLoss(o.loss()).withStartAtToy(o.identityStart());
         ActionFinderModel model = new ActionFinderModel(cfg, gm, b, o.fixToy(), o.seed());
-        if (o.identityStart()) startAtIdentity(model);
         int[][] sp = split(set.streams(), o.seed());
         int[] train = sp[0], test = sp[1];
         log.printf(Locale.ROOT, "%d stars in %d streams: %d training streams, %d test streams; preset %s, loss %s, %d epochs, Adam lr %.3g, %d streams per batch%n",
@@ -280,20 +279,6 @@ public final class ActionFinderUserPath {
         double[] d = new double[idx.length];
         for (int i = 0; i < d.length; i++) d[i] = idx[i];
         return Tensor.of(d, idx.length, 1);
-    }
-
-    /**
-     * Zeroes the output layer (weight and bias) of netG and netP, so that G ≡ 0 and P ≡ 0: J″ = J′ = J
-     * and θ″ = θ′ = θ, the toy's coordinates (with the residual point form). Gradients still reach
-     * the output layer, and through it every other layer once it moves. The paper notes that with
-     * the correct toy the network "effectively just has to learn the identity"; starting there
-     * keeps it.
-     */
-    public static void startAtIdentity(ActionFinderModel m) {
-        for (dev.canonic.nn.ResDenseNet net : new dev.canonic.nn.ResDenseNet[] {m.netG(), m.netP()}) {
-            List<dev.canonic.nn.Parameter> ps = net.parameters();
-            for (dev.canonic.nn.Parameter p : ps.subList(ps.size() - 2, ps.size())) p.set(Tensor.zeros(p.shape()));
-        }
     }
 
     /** The loss terms on the stars of the given (dense) streams. */
@@ -384,5 +369,47 @@ public final class ActionFinderUserPath {
         } finally {
             model.train(was);
         }
+    }
+
+    /**
+     * Monte-Carlo dropout spreads (the paper's §7 idea): k forward passes with dropout on; per star
+     * the standard deviation of J″ and the rms wrapped deviation of θ″ from the evaluation-mode
+     * values {@code base} ({J″, θ″} from {@link #evaluate}). Returns [n·6] (JR, Lz, Jz, θR, θφ, θz).
+     *
+     * @throws IllegalArgumentException when the model has no dropout or k &lt; 2
+     */
+    public static double[] monteCarloStd(ActionFinderModel model, StreamFiles.StreamSet s, int k, double[][] base) {
+        if (k < 2) throw new IllegalArgumentException("--mc needs at least 2 passes, got " + k);
+        if (!ActionFinderFiles.hasDropout(model)) {
+            throw new IllegalArgumentException("the model has no dropout layers (preset cpu has none), so Monte-Carlo passes would all agree; "
+                + "train with --preset paper for --mc");
+        }
+        int n = s.stars();
+        double[] sum = new double[3 * n], sq = new double[3 * n], ang = new double[3 * n];
+        boolean was = model.isTraining();
+        model.train(true);
+        try {
+            for (int pass = 0; pass < k; pass++) {
+                double[][] r = model.actionsAngles(s.phase(), streamsOf(s));
+                for (int i = 0; i < 3 * n; i++) {
+                    sum[i] += r[0][i];
+                    sq[i] += r[0][i] * r[0][i];
+                    double d = r[1][i] - base[1][i];
+                    d -= 2 * Math.PI * Math.rint(d / (2 * Math.PI));
+                    ang[i] += d * d;
+                }
+            }
+        } finally {
+            model.train(was);
+        }
+        double[] out = new double[6 * n];
+        for (int i = 0; i < n; i++) {
+            for (int c = 0; c < 3; c++) {
+                double m = sum[3 * i + c] / k;
+                out[6 * i + c] = Math.sqrt(Math.max(0, (sq[3 * i + c] - k * m * m) / (k - 1)));
+                out[6 * i + 3 + c] = Math.sqrt(ang[3 * i + c] / k);
+            }
+        }
+        return out;
     }
 }
