@@ -129,6 +129,28 @@ public final class ActionFinderCore {
         return new Pass(jPrime, jPrimeMean, thetaPrime, thetaDD, jDD, a, solve, ill);
     }
 
+    /**
+     * The map of each star on its own: as the graph-kept part of {@link #pass}, but with the values of
+     * J′ fed to G held constant (fillTheta: the fixed-point stream means used for ∂G/∂θ; fillJ: the
+     * stream means of J′ used for ∂G/∂J′). Along a true orbit J′ is constant, so derivatives of this map
+     * along the flow are those of the canonical transformation (Eq. 15–16); each output row depends on
+     * its own input row only.
+     *
+     * @return {J″ B×3, θ″ B×3 (unwrapped)}
+     */
+    public static Tensor[] perStarMap(Function<Tensor, Tensor> g, Function<Tensor, Tensor> p, PointForm form, Tensor j, Tensor theta,
+                                      Tensor fillTheta, Tensor fillJ) {
+        Tensor th = theta.requiresGrad() ? theta : theta.detach().requiresGrad(true);
+        Tensor g1 = g.apply(gInput(th, fillTheta.detach()));
+        Tensor jPrime = j.sub(Autograd.grad(new Tensor[] {g1}, new Tensor[] {th}, null, true)[0]);
+        Tensor jf = fillJ.detach().requiresGrad(true);
+        Tensor g2 = g.apply(gInput(th, jf));
+        Tensor thetaPrime = IsochroneToy.wrap(th.add(Autograd.grad(new Tensor[] {g2}, new Tensor[] {jf}, null, true)[0]));
+        Tensor thetaDD = pointTransform(p, form, thetaPrime);
+        Tensor inv = Autograd.jacobianOf(thetaDD, thetaPrime, true).inverse();
+        return new Tensor[] {jPrime.unsqueeze(2).mul(inv).sum(1, false), thetaDD};
+    }
+
     /** θ″ from θ′: θ′ + P(cos θ′, sin θ′) or P(cos θ′, sin θ′). */
     public static Tensor pointTransform(Function<Tensor, Tensor> p, PointForm form, Tensor thetaPrime) {
         Tensor out = p.apply(Tensor.concat(1, thetaPrime.cos(), thetaPrime.sin()));

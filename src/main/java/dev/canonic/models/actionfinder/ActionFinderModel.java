@@ -144,4 +144,57 @@ public final class ActionFinderModel extends Module {
             return new double[][] {o.actions().toArray(), o.angles().toArray()};
         }
     }
+
+    /**
+     * J″, θ″ and their derivatives with respect to each star's own (x, v), for Eq. 15–16: the stream
+     * means fed to G are those of a full {@link #forward} and are held fixed (see
+     * {@link ActionFinderCore#perStarMap}). Evaluation mode is used (no dropout).
+     *
+     * @param actions B×3 J″ (kpc km/s)
+     * @param angles  B×3 θ″ in [0, 2π)
+     * @param dJ      B×3×6 ∂J″_i/∂(x, v)_j (kpc km/s per kpc or per km/s)
+     * @param dTheta  B×3×6 ∂θ″_i/∂(x, v)_j
+     */
+    public record Derivatives(double[] actions, double[] angles, double[] dJ, double[] dTheta, int rows) {
+        /** dJ″/dt (B×3, kpc km/s per kpc/(km/s)) = ∂J″/∂x · v + ∂J″/∂v · a, a flat B×3 in (km/s)²/kpc. */
+        public double[] dJdt(double[] xv, double[] acc) {
+            return flow(dJ, xv, acc);
+        }
+
+        /** Ω″ (B×3, km/s/kpc) = ∂θ″/∂x · v + ∂θ″/∂v · a (Eq. 16). */
+        public double[] frequencies(double[] xv, double[] acc) {
+            return flow(dTheta, xv, acc);
+        }
+
+        private double[] flow(double[] d, double[] xv, double[] acc) {
+            double[] out = new double[3 * rows];
+            for (int r = 0; r < rows; r++) {
+                for (int i = 0; i < 3; i++) {
+                    double s = 0;
+                    for (int k = 0; k < 3; k++) s += d[18 * r + 6 * i + k] * xv[6 * r + 3 + k] + d[18 * r + 6 * i + 3 + k] * acc[3 * r + k];
+                    out[3 * r + i] = s;
+                }
+            }
+            return out;
+        }
+    }
+
+    /** See {@link Derivatives}; xv flat B×6 (kpc, km/s). */
+    public Derivatives derivatives(double[] xv, Streams st) {
+        boolean was = isTraining();
+        eval();
+        try (GradMode.Scope s = GradMode.enabled(true)) {
+            Output o = forward(Tensor.of(xv, st.rows(), 6), st, config.maxIterations(), false, false);
+            Tensor x = Tensor.of(xv, st.rows(), 6).requiresGrad(true);
+            IsochroneToy.Result t = toy.forward(x);
+            Tensor[] m = ActionFinderCore.perStarMap(netG::forward, netP::forward, config.pointForm(), t.actions().div(config.actionScale()), t.angles(),
+                st.fill(o.pass().solve().jPrimeMean()), st.fill(o.pass().jPrimeMean()));
+            Tensor jdd = m[0].mul(config.actionScale());
+            Tensor dj = dev.canonic.core.Autograd.jacobianOf(jdd, x, false);
+            Tensor dt = dev.canonic.core.Autograd.jacobianOf(m[1], x, false);
+            return new Derivatives(jdd.toArray(), IsochroneToy.wrap(m[1].detach()).toArray(), dj.toArray(), dt.toArray(), st.rows());
+        } finally {
+            train(was);
+        }
+    }
 }

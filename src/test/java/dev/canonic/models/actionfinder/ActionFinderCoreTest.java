@@ -174,4 +174,28 @@ class ActionFinderCoreTest {
         }
         assertTrue(worst < 1e-5);
     }
+
+    @Test
+    void w6StepGivesFiniteGradientsForEveryWeight() {
+        ActionFinderStep.Inputs in = ActionFinderStep.setup(16, 8, 1);
+        ActionFinderStep.Result r = ActionFinderStep.step(in);
+        assertTrue(r.loss() > 0 && Double.isFinite(r.loss()));
+        assertEquals(in.parameters().size(), r.grads().length);
+        int nonzero = 0;
+        for (Tensor g : r.grads()) {
+            for (double v : g.toArray()) assertTrue(Double.isFinite(v));
+            if (java.util.Arrays.stream(g.toArray()).anyMatch(v -> v != 0)) nonzero++;
+        }
+        assertTrue(nonzero > r.grads().length / 2, nonzero + " of " + r.grads().length + " weights got a gradient");
+        // same inputs, same step: deterministic
+        assertEquals(r.loss(), ActionFinderStep.step(in).loss(), 0.0);
+        if (Boolean.getBoolean("canonic.w6.time")) {
+            ActionFinderStep.Inputs big = ActionFinderStep.setup(1024, 8, 1);
+            for (int k = 0; k < 6; k++) {
+                long t0 = System.nanoTime();
+                ActionFinderStep.step(big);
+                System.out.printf("W6 step (S=1024, N=8): %.3f s%n", (System.nanoTime() - t0) * 1e-9);
+            }
+        }
+    }
 }
