@@ -38,7 +38,7 @@ public final class ActionsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (dev.canonic.models.actionfinder.data.ActionFinderFiles.isModelB(model)) {
+        if (ActionFinderCommands.isModelB(model)) {
             return ActionFinderCommands.actions(model, input, out, mc == null ? 0 : mc, TrainActionFinder.coordinates(coordinates));
         }
         if (mc != null) throw new IllegalArgumentException("--mc applies to model B (ActionFinder) files; " + model + " is a model-A file");

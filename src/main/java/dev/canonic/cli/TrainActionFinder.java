@@ -60,6 +60,9 @@ public final class TrainActionFinder implements Callable<Integer> {
     @Option(names = "--random-start", description = "keep the random output layers of G and P (default: zeroed, so training starts from the toy's actions and angles)")
     boolean randomStart;
 
+    @Option(names = "--inverse-epochs", defaultValue = "100", description = "epochs of the supervised inverse network (Eq. 18) after training; 0 = none (default ${DEFAULT-VALUE})")
+    int inverseEpochs;
+
     @Option(names = "--coordinates", description = "galactocentric or observables, when the file holds both sets")
     String coordinates;
 
@@ -93,7 +96,7 @@ public final class TrainActionFinder implements Callable<Integer> {
     public Integer call() throws Exception {
         if (threads != null) Parallel.setThreads(threads);
         ActionFinderUserPath.Options o = new ActionFinderUserPath.Options(preset, epochs, seed, toyGm, toyB, fixToy, loss(loss), lr, batch, resume,
-            !noProgress, patience, !randomStart);
+            !noProgress, patience, !randomStart, inverseEpochs);
         StreamFiles.StreamSet set = StreamFiles.read(data, Astrometry.paper(), coordinates(coordinates));
         System.out.printf(Locale.ROOT, "%s: %d stars in %d streams (%s coordinates%s)%n", data, set.stars(), set.streams(),
             set.coordinates() == StreamFiles.Coordinates.GALACTOCENTRIC ? "Galactocentric" : "observable",

@@ -13,6 +13,8 @@ public final class Suites {
     /** Suite name → suite: the 1D suites of model A, then the stream suites of model B. */
     public static Map<String, Suite> all() {
         Map<String, Suite> m = new LinkedHashMap<>(koopman());
+        m.put("isochrone", new ActionFinderSuite(ActionFinderSuite.Kind.ISOCHRONE));
+        m.put("hernquist", new ActionFinderSuite(ActionFinderSuite.Kind.HERNQUIST));
         return m;
     }
 

@@ -1,9 +1,10 @@
 package dev.canonic.models.actionfinder.data;
 
 import dev.canonic.core.Tensor;
-import dev.canonic.io.NdArray;
 import dev.canonic.models.actionfinder.ActionFinderConfig;
 import dev.canonic.models.actionfinder.ActionFinderCore;
+import dev.canonic.models.actionfinder.ActionFinderFiles;
+import dev.canonic.models.actionfinder.InverseNet;
 import dev.canonic.models.actionfinder.ActionFinderModel;
 import dev.canonic.models.actionfinder.IsochroneToy;
 import dev.canonic.models.actionfinder.Streams;
@@ -57,9 +58,11 @@ public final class ActionFinderUserPath {
      * @param patience     early stopping after this many epochs without a better test loss (0 = off)
      * @param identityStart zero the output layers of G and P so training starts from the toy's (θ, J)
      *                     exactly (G = 0, θ″ = θ′; {@link ActionFinderConfig#startAtToy})
+     * @param inverseEpochs epochs of the supervised inverse network (Eq. 18) trained after the forward
+     *                     model on the same split (0 = none; then {@code inverse} is unavailable)
      */
     public record Options(String preset, int epochs, long seed, Double toyGm, Double toyB, boolean fixToy, ActionFinderConfig.LossKind loss, double lr,
-                          int batchStreams, boolean resume, boolean progress, int patience, boolean identityStart) {
+                          int batchStreams, boolean resume, boolean progress, int patience, boolean identityStart, int inverseEpochs) {
         public Options {
             if (epochs < 1) throw new IllegalArgumentException("epochs must be at least 1, got " + epochs);
             if (batchStreams < 1) throw new IllegalArgumentException("batch must hold at least 1 stream, got " + batchStreams);
@@ -69,52 +72,57 @@ public final class ActionFinderUserPath {
                 throw new IllegalArgumentException("toy GM and b must be positive and finite, got " + toyGm + ", " + toyB);
             }
             if (patience < 0) throw new IllegalArgumentException("patience must be ≥ 0");
+            if (inverseEpochs < 0) throw new IllegalArgumentException("inverse epochs must be ≥ 0");
             ActionFinderConfig.preset(preset);
         }
 
         /** Defaults: cpu preset, 200 epochs, seed 1, toy from the data and learned, Eq. 12, Adam 1e-3, 32 streams per batch. */
         public static Options defaults() {
-            return new Options("cpu", 200, 1, null, null, false, ActionFinderConfig.LossKind.PAPER, 1e-3, 32, false, true, 0, true);
+            return new Options("cpu", 200, 1, null, null, false, ActionFinderConfig.LossKind.PAPER, 1e-3, 32, false, true, 0, true, 100);
+        }
+
+        public Options withInverseEpochs(int e) {
+            return new Options(preset, epochs, seed, toyGm, toyB, fixToy, loss, lr, batchStreams, resume, progress, patience, identityStart, e);
         }
 
         public Options withIdentityStart(boolean on) {
-            return new Options(preset, epochs, seed, toyGm, toyB, fixToy, loss, lr, batchStreams, resume, progress, patience, on);
+            return new Options(preset, epochs, seed, toyGm, toyB, fixToy, loss, lr, batchStreams, resume, progress, patience, on, inverseEpochs);
         }
 
         public Options withEpochs(int e) {
-            return new Options(preset, e, seed, toyGm, toyB, fixToy, loss, lr, batchStreams, resume, progress, patience, identityStart);
+            return new Options(preset, e, seed, toyGm, toyB, fixToy, loss, lr, batchStreams, resume, progress, patience, identityStart, inverseEpochs);
         }
 
         public Options withSeed(long s) {
-            return new Options(preset, epochs, s, toyGm, toyB, fixToy, loss, lr, batchStreams, resume, progress, patience, identityStart);
+            return new Options(preset, epochs, s, toyGm, toyB, fixToy, loss, lr, batchStreams, resume, progress, patience, identityStart, inverseEpochs);
         }
 
         public Options withToy(Double gm, Double b, boolean fix) {
-            return new Options(preset, epochs, seed, gm, b, fix, loss, lr, batchStreams, resume, progress, patience, identityStart);
+            return new Options(preset, epochs, seed, gm, b, fix, loss, lr, batchStreams, resume, progress, patience, identityStart, inverseEpochs);
         }
 
         public Options withLoss(ActionFinderConfig.LossKind l) {
-            return new Options(preset, epochs, seed, toyGm, toyB, fixToy, l, lr, batchStreams, resume, progress, patience, identityStart);
+            return new Options(preset, epochs, seed, toyGm, toyB, fixToy, l, lr, batchStreams, resume, progress, patience, identityStart, inverseEpochs);
         }
 
         public Options withLr(double r) {
-            return new Options(preset, epochs, seed, toyGm, toyB, fixToy, loss, r, batchStreams, resume, progress, patience, identityStart);
+            return new Options(preset, epochs, seed, toyGm, toyB, fixToy, loss, r, batchStreams, resume, progress, patience, identityStart, inverseEpochs);
         }
 
         public Options withBatch(int b) {
-            return new Options(preset, epochs, seed, toyGm, toyB, fixToy, loss, lr, b, resume, progress, patience, identityStart);
+            return new Options(preset, epochs, seed, toyGm, toyB, fixToy, loss, lr, b, resume, progress, patience, identityStart, inverseEpochs);
         }
 
         public Options withResume(boolean r) {
-            return new Options(preset, epochs, seed, toyGm, toyB, fixToy, loss, lr, batchStreams, r, progress, patience, identityStart);
+            return new Options(preset, epochs, seed, toyGm, toyB, fixToy, loss, lr, batchStreams, r, progress, patience, identityStart, inverseEpochs);
         }
 
         public Options withProgress(boolean p) {
-            return new Options(preset, epochs, seed, toyGm, toyB, fixToy, loss, lr, batchStreams, resume, p, patience, identityStart);
+            return new Options(preset, epochs, seed, toyGm, toyB, fixToy, loss, lr, batchStreams, resume, p, patience, identityStart, inverseEpochs);
         }
 
         public Options withPatience(int p) {
-            return new Options(preset, epochs, seed, toyGm, toyB, fixToy, loss, lr, batchStreams, resume, progress, p, identityStart);
+            return new Options(preset, epochs, seed, toyGm, toyB, fixToy, loss, lr, batchStreams, resume, progress, p, identityStart, inverseEpochs);
         }
     }
 
@@ -122,6 +130,8 @@ public final class ActionFinderUserPath {
      * A trained model and what the user is told about it.
      *
      * @param model        the model with the best epoch's weights
+     * @param inverse      the inverse network, or null when not trained
+     * @param inverseHistory its losses, or null
      * @param history      loss terms per epoch, train and test
      * @param used         the stars trained on (toy-invalid stars and streams excluded)
      * @param excluded     human-readable exclusions (stream id and reason)
@@ -132,7 +142,7 @@ public final class ActionFinderUserPath {
      * @param spreadToy    the same for the toy's J
      * @param seconds      wall time of training
      */
-    public record Trained(ActionFinderModel model, Trainer.History history, StreamFiles.StreamSet used, List<String> excluded, double[] toyInitial,
+    public record Trained(ActionFinderModel model, InverseNet inverse, InverseNet.History inverseHistory, Trainer.History history, StreamFiles.StreamSet used, List<String> excluded, double[] toyInitial,
                           int[] trainStreams, int[] testStreams, double[][] spreadJ, double[][] spreadToy, double seconds) {
     }
 
@@ -255,24 +265,21 @@ public final class ActionFinderUserPath {
         double[][] ja = evaluate(model, testSet);
         double[][] toy = model.toy().actionAngle(testSet.phase(), testSet.stars());
         double[][] sJ = spreads(ja[0], testSet.stream()), sT = spreads(toy[0], testSet.stream());
-        Map<String, Double> info = new LinkedHashMap<>();
-        info.put("best_epoch", (double) h.bestEpoch() + 1);
-        info.put("epochs_run", (double) h.epochs());
-        info.put("train_seconds", seconds);
-        info.put("seed", (double) o.seed());
-        info.put("toy_gm_initial", gm);
-        info.put("toy_b_initial", b);
-        Map<String, NdArray> arrays = new LinkedHashMap<>();
-        for (Map.Entry<String, List<Double>> e : h.train().entrySet()) arrays.put("history/train_" + e.getKey(), vector(e.getValue()));
-        for (Map.Entry<String, List<Double>> e : h.test().entrySet()) arrays.put("history/test_" + e.getKey(), vector(e.getValue()));
-        ActionFinderFiles.save(modelOut, model, info, arrays);
-        return new Trained(model, h, set, excluded, new double[] {gm, b}, train, test, sJ, sT, seconds);
-    }
-
-    private static NdArray vector(List<Double> v) {
-        double[] a = new double[v.size()];
-        for (int i = 0; i < a.length; i++) a[i] = v.get(i);
-        return new NdArray(a, new int[] {a.length});
+        InverseNet inv = null;
+        InverseNet.History ih = null;
+        if (o.inverseEpochs() > 0) {
+            double[][] all = evaluate(model, set);
+            double[][] toyAll = model.toy().actionAngle(set.phase(), set.stars());
+            boolean[] mask = new boolean[set.stars()];
+            boolean[] isTrain = new boolean[set.streams()];
+            for (int s : train) isTrain[s] = true;
+            for (int i = 0; i < mask.length; i++) mask[i] = isTrain[set.stream()[i]];
+            inv = new InverseNet(o.preset().equals("paper") ? InverseNet.paperConfig() : InverseNet.cpuConfig(), cfg.actionScale(), o.seed() + 1);
+            ih = inv.train(all[0], all[1], toyAll[0], toyAll[1], mask, o.inverseEpochs(), 256, 1e-3, o.seed(), null);
+            log.printf(Locale.ROOT, "inverse network (Eq. 18): %d epochs, best test epoch %d, %.1f s%n", o.inverseEpochs(), ih.bestEpoch() + 1, ih.seconds());
+        }
+        ActionFinderFiles.save(modelOut, model, null, inv);
+        return new Trained(model, inv, ih, h, set, excluded, new double[] {gm, b}, train, test, sJ, sT, seconds);
     }
 
     private static Tensor column(int[] idx) {
@@ -380,7 +387,7 @@ public final class ActionFinderUserPath {
      */
     public static double[] monteCarloStd(ActionFinderModel model, StreamFiles.StreamSet s, int k, double[][] base) {
         if (k < 2) throw new IllegalArgumentException("--mc needs at least 2 passes, got " + k);
-        if (!ActionFinderFiles.hasDropout(model)) {
+        if (!hasDropout(model)) {
             throw new IllegalArgumentException("the model has no dropout layers (preset cpu has none), so Monte-Carlo passes would all agree; "
                 + "train with --preset paper for --mc");
         }
@@ -411,5 +418,19 @@ public final class ActionFinderUserPath {
             }
         }
         return out;
+    }
+
+    /** Whether any block of the model's networks has dropout (needed for Monte-Carlo spreads). */
+    public static boolean hasDropout(ActionFinderModel m) {
+        for (dev.canonic.nn.ResDenseNet.Config c : new dev.canonic.nn.ResDenseNet.Config[] {m.config().netG(), m.config().netP()}) {
+            if (c.dropoutP() <= 0) continue;
+            for (int w : dev.canonic.nn.ResDenseNet.widths(c.base(), c.cap(), c.blocks())) if (w > c.dropoutAbove()) return true;
+        }
+        return false;
+    }
+
+    /** The training/test split of a model trained on s streams with this seed (as {@link #train} made it). */
+    public static int[][] splitOf(int s, long seed) {
+        return split(s, seed);
     }
 }
