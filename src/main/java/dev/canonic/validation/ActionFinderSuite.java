@@ -4,6 +4,9 @@ import com.google.gson.GsonBuilder;
 import dev.canonic.backend.cpu.Parallel;
 import dev.canonic.dynamics.Astrometry;
 import dev.canonic.io.AtomicFiles;
+import dev.canonic.models.actionfinder.AccelerationNet;
+import dev.canonic.models.actionfinder.AccelerationTrainer;
+import dev.canonic.models.actionfinder.ActionFinderTrainer;
 import dev.canonic.models.actionfinder.data.ActionFinderUserPath;
 import dev.canonic.models.actionfinder.data.StreamFiles;
 import dev.canonic.models.actionfinder.data.SuiteStreams;
@@ -53,16 +56,18 @@ public final class ActionFinderSuite implements Suite {
      * @param batchStreams streams per batch
      * @param lr           initial Adam learning rate (cosine-decayed to 1 %)
      * @param evalStreams  hernquist: independent streams evaluated through the actions path
+     * @param accelEpochs  isochrone: epochs of the acceleration network (phase two)
+     * @param inverseEpochs isochrone: epochs of the inverse network
      */
-    public record Size(int streams, int stars, int epochs, int batchStreams, double lr, int evalStreams) {
+    public record Size(int streams, int stars, int epochs, int batchStreams, double lr, int evalStreams, int accelEpochs, int inverseEpochs) {
         /** The committed full-size defaults (each suite well inside 15 minutes on 2 cores). */
         public static Size full(Kind k) {
-            return k == Kind.ISOCHRONE ? new Size(512, 8, 60, 32, 1e-3, 0) : new Size(512, 8, 120, 32, 1e-3, 256);
+            return k == Kind.ISOCHRONE ? new Size(512, 8, 60, 32, 1e-3, 0, 60, 200) : new Size(512, 8, 120, 32, 1e-3, 256, 0, 0);
         }
 
         /** A reduced run for the unit tests (seconds). */
         public static Size quick(Kind k) {
-            return k == Kind.ISOCHRONE ? new Size(48, 8, 12, 12, 1e-3, 0) : new Size(64, 8, 25, 16, 2e-3, 24);
+            return k == Kind.ISOCHRONE ? new Size(48, 8, 12, 12, 1e-3, 0, 10, 30) : new Size(64, 8, 25, 16, 2e-3, 24, 0, 0);
         }
     }
 
@@ -155,11 +160,11 @@ public final class ActionFinderSuite implements Suite {
         for (Map.Entry<String, Double> c : CASES.entrySet()) {
             double f = c.getValue();
             ActionFinderUserPath.Options o = ActionFinderUserPath.Options.defaults().withEpochs(size.epochs()).withSeed(seed).withBatch(size.batchStreams())
-                .withLr(size.lr()).withProgress(progress).withToy(SuiteStreams.ISOCHRONE_GM * f, SuiteStreams.ISOCHRONE_B * f, true);
+                .withLr(size.lr()).withProgress(progress).withToy(SuiteStreams.ISOCHRONE_GM * f, SuiteStreams.ISOCHRONE_B * f, true)
+                .withInverseEpochs(size.inverseEpochs());
             Path model = dir.resolve("isochrone-" + c.getKey() + "-model.npz");
             ActionFinderUserPath.Trained t = ActionFinderUserPath.train(data.set(), o, model, quiet());
-            java.nio.file.Files.deleteIfExists(ActionFinderUserPath.checkpointOf(model));
-            java.nio.file.Files.deleteIfExists(ActionFinderUserPath.checkpointOf(model).resolveSibling(ActionFinderUserPath.checkpointOf(model).getFileName() + ".best.npz"));
+            ActionFinderUserPath.deleteCheckpoints(model);
             total += t.seconds();
             StreamFiles.StreamSet test = t.used().subset(t.testStreams());
             int[] rows = originalRows(test);
@@ -176,10 +181,70 @@ public final class ActionFinderSuite implements Suite {
             cm.put("best_epoch", t.history().bestEpoch() + 1);
             cm.put("train_seconds", t.seconds());
             cm.put("spread_within_over_toy", ratioToToy(t));
+            // phase two: the acceleration network on the same split, compared with −∇Φ on the test stars
+            AccelerationNet net = new AccelerationNet(AccelerationNet.cpuConfig(), t.model().toy().gm(), t.model().toy().b(), seed);
+            StreamFiles.StreamSet used = t.used();
+            long[] ids = new long[used.stars()];
+            for (int i = 0; i < ids.length; i++) ids[i] = used.stream()[i];
+            AccelerationTrainer.History ah = AccelerationTrainer.train(t.model(), net, used.phase(), ids, new ActionFinderTrainer.Split(t.trainStreams(), t.testStreams()),
+                new AccelerationTrainer.Settings(size.accelEpochs(), size.batchStreams(), 1e-3, seed, 0, 0), null);
+            total += ah.seconds();
+            int n = test.stars();
+            double[] q = new double[3 * n], aTrue = new double[3 * n];
+            for (int i = 0; i < n; i++) System.arraycopy(test.phase(), 6 * i, q, 3 * i, 3);
+            data.system().field().accelerations(q, aTrue, n);
+            double[] aNet = net.accelerations(q, n);
+            double num = 0, den = 0;
+            double[] r = new double[n], aRel = new double[n];
+            for (int i = 0; i < n; i++) {
+                double dn = 0, tn = 0;
+                for (int k = 0; k < 3; k++) {
+                    dn += (aNet[3 * i + k] - aTrue[3 * i + k]) * (aNet[3 * i + k] - aTrue[3 * i + k]);
+                    tn += aTrue[3 * i + k] * aTrue[3 * i + k];
+                }
+                num += Math.sqrt(dn);
+                den += Math.sqrt(tn);
+                r[i] = Math.sqrt(q[3 * i] * q[3 * i] + q[3 * i + 1] * q[3 * i + 1] + q[3 * i + 2] * q[3 * i + 2]);
+                aRel[i] = Math.sqrt(dn / tn);
+            }
+            cm.put("accel_rel_error", num / den);
+            cm.put("accel_best_epoch", ah.bestEpoch() + 1);
+            cm.put("accel_train_seconds", ah.seconds());
+            XYChart ca = Plots.chart("isochrone, toy " + c.getKey() + ": |a_net − a_true| / |a_true| on the test stars", "r (kpc)", "relative error", true);
+            Plots.points(ca, "test stars", r, Plots.positive(aRel));
+            save(ca, dir, "isochrone-" + c.getKey() + "-acceleration.png", figs);
+            // the inverse network: (J″, θ″) of the test stars back to (x, v)
+            if (t.inverse() != null) {
+                double[] xv = t.inverse().phaseSpace(t.model().toy(), ja[0], ja[1], n);
+                double dx = 0, dv = 0;
+                double[] ex = new double[n], ev = new double[n];
+                for (int i = 0; i < n; i++) {
+                    for (int k = 0; k < 3; k++) {
+                        double a = Math.abs(xv[6 * i + k] - test.phase()[6 * i + k]), b2 = Math.abs(xv[6 * i + 3 + k] - test.phase()[6 * i + 3 + k]);
+                        dx += a / (3.0 * n);
+                        dv += b2 / (3.0 * n);
+                        ex[i] += a / 3;
+                        ev[i] += b2 / 3;
+                    }
+                }
+                cm.put("inverse_dx_kpc", dx);
+                cm.put("inverse_dv_kms", dv);
+                cm.put("inverse_best_epoch", t.inverseHistory().bestEpoch() + 1);
+                total += t.inverseHistory().seconds();
+                XYChart ci = Plots.chart("isochrone, toy " + c.getKey() + ": inverse map residuals on the test stars (mean |Δ| over components)", "r (kpc)",
+                    "|Δx| (kpc), |Δv| (100 km/s)", true);
+                double[] ev100 = ev.clone();
+                for (int i = 0; i < n; i++) ev100[i] /= 100;
+                Plots.points(ci, "|Δx| kpc", r, Plots.positive(ex));
+                Plots.points(ci, "|Δv| / 100 km/s", r, Plots.positive(ev100));
+                save(ci, dir, "isochrone-" + c.getKey() + "-inverse.png", figs);
+            }
             cases.put(c.getKey(), cm);
             lossCurve(loss, c.getKey(), t);
             figs.add(residualFigures(dir, "isochrone-" + c.getKey(), "isochrone, toy " + c.getKey(), ja, ref));
-            for (String k : new String[] {"action_mad", "action_rel_error", "angle_mad_deg"}) figures.put(c.getKey() + "." + k, (Double) cm.get(k));
+            for (String k : new String[] {"action_mad", "action_rel_error", "angle_mad_deg", "accel_rel_error", "inverse_dx_kpc", "inverse_dv_kms"}) {
+                if (cm.get(k) instanceof Double v) figures.put(c.getKey() + "." + k, v);
+            }
             java.nio.file.Files.deleteIfExists(model);
         }
         save(loss, dir, "isochrone-loss.png", figs);
@@ -210,8 +275,7 @@ public final class ActionFinderSuite implements Suite {
         ActionFinderUserPath.Options o = ActionFinderUserPath.Options.defaults().withEpochs(size.epochs()).withSeed(seed).withBatch(size.batchStreams())
             .withLr(size.lr()).withProgress(progress);
         ActionFinderUserPath.Trained t = ActionFinderUserPath.train(set, o, model, quiet());
-        java.nio.file.Files.deleteIfExists(ActionFinderUserPath.checkpointOf(model));
-        java.nio.file.Files.deleteIfExists(ActionFinderUserPath.checkpointOf(model).resolveSibling(ActionFinderUserPath.checkpointOf(model).getFileName() + ".best.npz"));
+        ActionFinderUserPath.deleteCheckpoints(model);
         // the actions path on independent streams: read, evaluate, write, read back
         StreamFiles.StreamSet ev = StreamFiles.readPoints(evalCsv, Astrometry.paper(), null);
         double[][] ja = ActionFinderUserPath.evaluate(t.model(), ev);
@@ -346,6 +410,10 @@ public final class ActionFinderSuite implements Suite {
         return m;
     }
 
+    private static double num(Object o) {
+        return o instanceof Number x ? x.doubleValue() : Double.NaN;
+    }
+
     private String markdown(Map<String, Object> m, Map<String, Double> figures, Map<String, Double> targets, Map<String, Boolean> pass, List<String> files) {
         StringBuilder b = new StringBuilder();
         b.append("# Validation: ").append(name()).append(" (model B, ACTIONFINDER)\n\n");
@@ -358,12 +426,13 @@ public final class ActionFinderSuite implements Suite {
             + "physical zero point. Action figures are mean absolute deviations in kpc km/s; relative figures are the largest over (J_R, L_z, J_z) of "
             + "mean |ΔJ| / mean |J|.\n\n");
         if (m.get("cases") instanceof Map<?, ?> cases) {
-            b.append("| case | toy GM, b × | action_mad (kpc km/s) | action_rel_error | angle_mad_deg | orbits (excluded) | best epoch | train s |\n");
-            b.append("|---|---|---|---|---|---|---|---|\n");
+            b.append("| case | toy GM, b × | action_mad (kpc km/s) | action_rel_error | angle_mad_deg | accel_rel_error | inverse_dx_kpc | inverse_dv_kms | orbits (excluded) | best epoch | train s |\n");
+            b.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
             for (Map.Entry<?, ?> e : cases.entrySet()) {
                 Map<?, ?> c = (Map<?, ?>) e.getValue();
-                b.append(String.format(Locale.ROOT, "| %s | %.2f | %.4g | %.3e | %.4g | %s (%s) | %s | %.1f |%n", e.getKey(), (Double) c.get("toy_factor"),
-                    (Double) c.get("action_mad"), (Double) c.get("action_rel_error"), (Double) c.get("angle_mad_deg"), c.get("orbits"), c.get("orbits_excluded"),
+                b.append(String.format(Locale.ROOT, "| %s | %.2f | %.4g | %.3e | %.4g | %.3g | %.3g | %.3g | %s (%s) | %s | %.1f |%n", e.getKey(), (Double) c.get("toy_factor"),
+                    (Double) c.get("action_mad"), (Double) c.get("action_rel_error"), (Double) c.get("angle_mad_deg"), num(c.get("accel_rel_error")),
+                    num(c.get("inverse_dx_kpc")), num(c.get("inverse_dv_kms")), c.get("orbits"), c.get("orbits_excluded"),
                     c.get("best_epoch"), (Double) c.get("train_seconds")));
             }
             b.append('\n');

@@ -153,6 +153,14 @@ public final class ActionFinderUserPath {
         return model.resolveSibling(stem + ".checkpoint.npz");
     }
 
+    /** Deletes the checkpoint files beside a model file (MODEL.checkpoint.npz and MODEL.checkpoint.best.npz). */
+    public static void deleteCheckpoints(Path model) throws IOException {
+        Path c = checkpointOf(model);
+        java.nio.file.Files.deleteIfExists(c);
+        String f = c.getFileName().toString();
+        java.nio.file.Files.deleteIfExists(c.resolveSibling(f.substring(0, f.length() - 4) + ".best.npz"));
+    }
+
     /** Drops stars without toy coordinates for (gm, b), then streams with fewer than 2 stars; fills why. */
     static StreamFiles.StreamSet usable(StreamFiles.StreamSet s, double gm, double b, List<String> why) {
         int n = s.stars();
