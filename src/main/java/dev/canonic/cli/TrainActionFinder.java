@@ -63,6 +63,10 @@ public final class TrainActionFinder implements Callable<Integer> {
     @Option(names = "--inverse-epochs", defaultValue = "100", description = "epochs of the supervised inverse network (Eq. 18) after training; 0 = none (default ${DEFAULT-VALUE})")
     int inverseEpochs;
 
+    @Option(names = "--schedule-epochs", defaultValue = "0", description = "length in epochs of the cosine learning-rate decay (default: --epochs); "
+        + "keep it fixed when a run is split into parts with --resume")
+    int scheduleEpochs;
+
     @Option(names = "--coordinates", description = "galactocentric or observables, when the file holds both sets")
     String coordinates;
 
@@ -96,7 +100,7 @@ public final class TrainActionFinder implements Callable<Integer> {
     public Integer call() throws Exception {
         if (threads != null) Parallel.setThreads(threads);
         ActionFinderUserPath.Options o = new ActionFinderUserPath.Options(preset, epochs, seed, toyGm, toyB, fixToy, loss(loss), lr, batch, resume,
-            !noProgress, patience, !randomStart, inverseEpochs);
+            !noProgress, patience, !randomStart, inverseEpochs, scheduleEpochs);
         StreamFiles.StreamSet set = StreamFiles.read(data, Astrometry.paper(), coordinates(coordinates));
         System.out.printf(Locale.ROOT, "%s: %d stars in %d streams (%s coordinates%s)%n", data, set.stars(), set.streams(),
             set.coordinates() == StreamFiles.Coordinates.GALACTOCENTRIC ? "Galactocentric" : "observable",

@@ -171,6 +171,10 @@ public final class ActionFinderSuite implements Suite {
             double[] ref = selectRef(data.reference(), rows);
             double[][] ja = ActionFinderUserPath.evaluate(t.model(), test);
             Map<String, Object> cm = compare(ja, ref, test);
+            double[][] toyJa = t.model().toy().actionAngle(test.phase(), test.stars());
+            Map<String, Object> toyCm = compare(toyJa, ref, test);
+            cm.put("toy_action_mad", toyCm.get("action_mad"));
+            cm.put("toy_angle_mad_deg", toyCm.get("angle_mad_deg"));
             cm.put("toy_factor", f);
             cm.put("toy_gm", t.model().toy().gm());
             cm.put("toy_b", t.model().toy().b());
@@ -294,6 +298,9 @@ public final class ActionFinderSuite implements Suite {
         m.put("Lz_rel_mad", rel[1]);
         m.put("Jz_rel_mad", rel[2]);
         for (Map.Entry<String, Object> e : cm.entrySet()) if (!m.containsKey(e.getKey()) && !e.getKey().equals("action_rel_error")) m.put(e.getKey(), e.getValue());
+        double[][] toyEv = t.model().toy().actionAngle(ev.phase(), ev.stars());
+        double[] toyRel = StreamMetrics.relativeMad(toyEv[0], refColumns(eval.reference(), ev.stars(), 0));
+        m.put("toy_action_rel_mad", toyRel[3]);
         m.put("streams", set.streams());
         m.put("streams_used", t.used().streams());
         m.put("exclusions", t.excluded());

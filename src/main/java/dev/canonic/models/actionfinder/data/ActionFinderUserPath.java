@@ -60,9 +60,11 @@ public final class ActionFinderUserPath {
      *                     exactly (G = 0, θ″ = θ′; {@link ActionFinderConfig#startAtToy})
      * @param inverseEpochs epochs of the supervised inverse network (Eq. 18) trained after the forward
      *                     model on the same split (0 = none; then {@code inverse} is unavailable)
+     * @param scheduleEpochs length of the cosine learning-rate decay (0 = epochs); a run that will be
+     *                     extended with resume should keep the same value in every part
      */
     public record Options(String preset, int epochs, long seed, Double toyGm, Double toyB, boolean fixToy, ActionFinderConfig.LossKind loss, double lr,
-                          int batchStreams, boolean resume, boolean progress, int patience, boolean identityStart, int inverseEpochs) {
+                          int batchStreams, boolean resume, boolean progress, int patience, boolean identityStart, int inverseEpochs, int scheduleEpochs) {
         public Options {
             if (epochs < 1) throw new IllegalArgumentException("epochs must be at least 1, got " + epochs);
             if (batchStreams < 1) throw new IllegalArgumentException("batch must hold at least 1 stream, got " + batchStreams);
@@ -73,56 +75,61 @@ public final class ActionFinderUserPath {
             }
             if (patience < 0) throw new IllegalArgumentException("patience must be ≥ 0");
             if (inverseEpochs < 0) throw new IllegalArgumentException("inverse epochs must be ≥ 0");
+            if (scheduleEpochs < 0) throw new IllegalArgumentException("schedule epochs must be ≥ 0");
             ActionFinderConfig.preset(preset);
         }
 
         /** Defaults: cpu preset, 200 epochs, seed 1, toy from the data and learned, Eq. 12, Adam 1e-3, 32 streams per batch. */
         public static Options defaults() {
-            return new Options("cpu", 200, 1, null, null, false, ActionFinderConfig.LossKind.PAPER, 1e-3, 32, false, true, 0, true, 100);
+            return new Options("cpu", 200, 1, null, null, false, ActionFinderConfig.LossKind.PAPER, 1e-3, 32, false, true, 0, true, 100, 0);
+        }
+
+        public Options withScheduleEpochs(int e) {
+            return new Options(preset, epochs, seed, toyGm, toyB, fixToy, loss, lr, batchStreams, resume, progress, patience, identityStart, inverseEpochs, e);
         }
 
         public Options withInverseEpochs(int e) {
-            return new Options(preset, epochs, seed, toyGm, toyB, fixToy, loss, lr, batchStreams, resume, progress, patience, identityStart, e);
+            return new Options(preset, epochs, seed, toyGm, toyB, fixToy, loss, lr, batchStreams, resume, progress, patience, identityStart, e, scheduleEpochs);
         }
 
         public Options withIdentityStart(boolean on) {
-            return new Options(preset, epochs, seed, toyGm, toyB, fixToy, loss, lr, batchStreams, resume, progress, patience, on, inverseEpochs);
+            return new Options(preset, epochs, seed, toyGm, toyB, fixToy, loss, lr, batchStreams, resume, progress, patience, on, inverseEpochs, scheduleEpochs);
         }
 
         public Options withEpochs(int e) {
-            return new Options(preset, e, seed, toyGm, toyB, fixToy, loss, lr, batchStreams, resume, progress, patience, identityStart, inverseEpochs);
+            return new Options(preset, e, seed, toyGm, toyB, fixToy, loss, lr, batchStreams, resume, progress, patience, identityStart, inverseEpochs, scheduleEpochs);
         }
 
         public Options withSeed(long s) {
-            return new Options(preset, epochs, s, toyGm, toyB, fixToy, loss, lr, batchStreams, resume, progress, patience, identityStart, inverseEpochs);
+            return new Options(preset, epochs, s, toyGm, toyB, fixToy, loss, lr, batchStreams, resume, progress, patience, identityStart, inverseEpochs, scheduleEpochs);
         }
 
         public Options withToy(Double gm, Double b, boolean fix) {
-            return new Options(preset, epochs, seed, gm, b, fix, loss, lr, batchStreams, resume, progress, patience, identityStart, inverseEpochs);
+            return new Options(preset, epochs, seed, gm, b, fix, loss, lr, batchStreams, resume, progress, patience, identityStart, inverseEpochs, scheduleEpochs);
         }
 
         public Options withLoss(ActionFinderConfig.LossKind l) {
-            return new Options(preset, epochs, seed, toyGm, toyB, fixToy, l, lr, batchStreams, resume, progress, patience, identityStart, inverseEpochs);
+            return new Options(preset, epochs, seed, toyGm, toyB, fixToy, l, lr, batchStreams, resume, progress, patience, identityStart, inverseEpochs, scheduleEpochs);
         }
 
         public Options withLr(double r) {
-            return new Options(preset, epochs, seed, toyGm, toyB, fixToy, loss, r, batchStreams, resume, progress, patience, identityStart, inverseEpochs);
+            return new Options(preset, epochs, seed, toyGm, toyB, fixToy, loss, r, batchStreams, resume, progress, patience, identityStart, inverseEpochs, scheduleEpochs);
         }
 
         public Options withBatch(int b) {
-            return new Options(preset, epochs, seed, toyGm, toyB, fixToy, loss, lr, b, resume, progress, patience, identityStart, inverseEpochs);
+            return new Options(preset, epochs, seed, toyGm, toyB, fixToy, loss, lr, b, resume, progress, patience, identityStart, inverseEpochs, scheduleEpochs);
         }
 
         public Options withResume(boolean r) {
-            return new Options(preset, epochs, seed, toyGm, toyB, fixToy, loss, lr, batchStreams, r, progress, patience, identityStart, inverseEpochs);
+            return new Options(preset, epochs, seed, toyGm, toyB, fixToy, loss, lr, batchStreams, r, progress, patience, identityStart, inverseEpochs, scheduleEpochs);
         }
 
         public Options withProgress(boolean p) {
-            return new Options(preset, epochs, seed, toyGm, toyB, fixToy, loss, lr, batchStreams, resume, p, patience, identityStart, inverseEpochs);
+            return new Options(preset, epochs, seed, toyGm, toyB, fixToy, loss, lr, batchStreams, resume, p, patience, identityStart, inverseEpochs, scheduleEpochs);
         }
 
         public Options withPatience(int p) {
-            return new Options(preset, epochs, seed, toyGm, toyB, fixToy, loss, lr, batchStreams, resume, progress, p, identityStart, inverseEpochs);
+            return new Options(preset, epochs, seed, toyGm, toyB, fixToy, loss, lr, batchStreams, resume, progress, p, identityStart, inverseEpochs, scheduleEpochs);
         }
     }
 
@@ -263,7 +270,7 @@ public final class ActionFinderUserPath {
         Path ckpt = checkpointOf(modelOut);
         Trainer.Config tc = Trainer.Config.of(o.epochs(), o.batchStreams()).withSeed(o.seed()).withCheckpoint(ckpt, o.resume()).withRestoreBest(true)
             .withPatience(o.patience()).withProgress(o.progress(), null)
-            .withSchedule(dev.canonic.nn.LrSchedule.cosine(o.lr(), o.lr() * 1e-2, o.epochs()));
+            .withSchedule(dev.canonic.nn.LrSchedule.cosine(o.lr(), o.lr() * 1e-2, o.scheduleEpochs() > 0 ? o.scheduleEpochs() : o.epochs()));
         if (o.resume() && java.nio.file.Files.exists(ckpt)) log.println("resuming from " + ckpt);
         long t0 = System.nanoTime();
         Trainer.History h = new Trainer(model, adam, obj, tc).fit(new Tensor[] {column(train)}, new Tensor[] {column(test)});
@@ -283,7 +290,7 @@ public final class ActionFinderUserPath {
             for (int s : train) isTrain[s] = true;
             for (int i = 0; i < mask.length; i++) mask[i] = isTrain[set.stream()[i]];
             inv = new InverseNet(o.preset().equals("paper") ? InverseNet.paperConfig() : InverseNet.cpuConfig(), cfg.actionScale(), o.seed() + 1);
-            ih = inv.train(all[0], all[1], toyAll[0], toyAll[1], mask, o.inverseEpochs(), 256, 1e-3, o.seed(), null);
+            ih = inv.train(all[0], all[1], toyAll[0], toyAll[1], mask, o.inverseEpochs(), 32, 1e-3, o.seed(), null);
             log.printf(Locale.ROOT, "inverse network (Eq. 18): %d epochs, best test epoch %d, %.1f s%n", o.inverseEpochs(), ih.bestEpoch() + 1, ih.seconds());
         }
         ActionFinderFiles.save(modelOut, model, null, inv);
