@@ -62,12 +62,12 @@ public final class ActionFinderSuite implements Suite {
     public record Size(int streams, int stars, int epochs, int batchStreams, double lr, int evalStreams, int accelEpochs, int inverseEpochs) {
         /** The committed full-size defaults (each suite well inside 15 minutes on 2 cores). */
         public static Size full(Kind k) {
-            return k == Kind.ISOCHRONE ? new Size(512, 8, 60, 32, 1e-3, 0, 60, 200) : new Size(512, 8, 120, 32, 1e-3, 256, 0, 0);
+            return k == Kind.ISOCHRONE ? new Size(512, 8, 40, 16, 3e-3, 0, 40, 100) : new Size(512, 8, 100, 16, 3e-3, 256, 0, 0);
         }
 
         /** A reduced run for the unit tests (seconds). */
         public static Size quick(Kind k) {
-            return k == Kind.ISOCHRONE ? new Size(48, 8, 12, 12, 1e-3, 0, 10, 30) : new Size(64, 8, 25, 16, 2e-3, 24, 0, 0);
+            return k == Kind.ISOCHRONE ? new Size(48, 8, 30, 6, 3e-3, 0, 10, 30) : new Size(64, 8, 60, 8, 3e-3, 24, 0, 0);
         }
     }
 
