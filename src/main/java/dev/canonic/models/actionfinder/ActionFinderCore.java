@@ -1,6 +1,7 @@
 package dev.canonic.models.actionfinder;
 
 import dev.canonic.core.Autograd;
+import dev.canonic.core.GradMode;
 import dev.canonic.core.Tensor;
 import dev.canonic.models.actionfinder.ActionFinderConfig.PointForm;
 
@@ -102,9 +103,19 @@ public final class ActionFinderCore {
         return new Solve(jd, it, conv, mx, mean, worst);
     }
 
-    /** One forward pass (Listing 1) from normalised toy actions j and toy angles theta (each B×3). */
+    /**
+     * One forward pass (Listing 1) from normalised toy actions j and toy angles theta (each B×3). The
+     * derivatives of G it needs are taken even inside a no-grad scope (recording is switched on for the pass).
+     */
     public static Pass pass(Function<Tensor, Tensor> g, Function<Tensor, Tensor> p, PointForm form, Tensor j, Tensor theta, Streams st,
                             int maxIter, double tolMax, double tolMean, boolean exact) {
+        try (GradMode.Scope on = GradMode.enabled(true)) {
+            return passImpl(g, p, form, j, theta, st, maxIter, tolMax, tolMean, exact);
+        }
+    }
+
+    private static Pass passImpl(Function<Tensor, Tensor> g, Function<Tensor, Tensor> p, PointForm form, Tensor j, Tensor theta, Streams st,
+                                 int maxIter, double tolMax, double tolMean, boolean exact) {
         if (j.rank() != 2 || j.dim(1) != 3 || theta.rank() != 2 || theta.dim(1) != 3 || j.dim(0) != theta.dim(0) || j.dim(0) != st.rows()) {
             throw new IllegalArgumentException("pass: expects J and θ of shape " + st.rows() + "×3");
         }
@@ -140,6 +151,13 @@ public final class ActionFinderCore {
      */
     public static Tensor[] perStarMap(Function<Tensor, Tensor> g, Function<Tensor, Tensor> p, PointForm form, Tensor j, Tensor theta,
                                       Tensor fillTheta, Tensor fillJ) {
+        try (GradMode.Scope on = GradMode.enabled(true)) {
+            return perStarMapImpl(g, p, form, j, theta, fillTheta, fillJ);
+        }
+    }
+
+    private static Tensor[] perStarMapImpl(Function<Tensor, Tensor> g, Function<Tensor, Tensor> p, PointForm form, Tensor j, Tensor theta,
+                                           Tensor fillTheta, Tensor fillJ) {
         Tensor th = theta.requiresGrad() ? theta : theta.detach().requiresGrad(true);
         Tensor g1 = g.apply(gInput(th, fillTheta.detach()));
         Tensor jPrime = j.sub(Autograd.grad(new Tensor[] {g1}, new Tensor[] {th}, null, true)[0]);
@@ -203,6 +221,12 @@ public final class ActionFinderCore {
      * θ′₀ = ∂G/∂J′(0, J′), θ″₀ = point transformation of θ′₀.
      */
     public static Tensor zeroPoint(Function<Tensor, Tensor> g, Function<Tensor, Tensor> p, PointForm form, Tensor jPrimeFill) {
+        try (GradMode.Scope on = GradMode.enabled(true)) {
+            return zeroPointImpl(g, p, form, jPrimeFill);
+        }
+    }
+
+    private static Tensor zeroPointImpl(Function<Tensor, Tensor> g, Function<Tensor, Tensor> p, PointForm form, Tensor jPrimeFill) {
         int b = jPrimeFill.dim(0);
         Tensor zero = Tensor.zeros(jPrimeFill.backend(), b, 3);
         Tensor jf = jPrimeFill.requiresGrad() ? jPrimeFill : jPrimeFill.detach().requiresGrad(true);

@@ -137,12 +137,37 @@ public final class ActionFinderModel extends Module {
         return new Output(p.jDD().mul(scale), IsochroneToy.wrap(p.thetaDD()), t.actions(), t.angles(), p, loss, terms);
     }
 
-    /** Results for flat arrays, without a graph: {J″ B×3, θ″ B×3} flat, in eval mode unless dropout is wanted. */
+    /**
+     * J″ and θ″ for flat arrays in evaluation mode (no dropout): {J″ B×3 (kpc km/s), θ″ B×3 in [0, 2π)}.
+     * xv is B×6 (kpc, km/s); streams may have a single star at inference (J′ is then solved per star).
+     */
     public double[][] actionsAngles(double[] xv, Streams st) {
+        return run(xv, st, false);
+    }
+
+    /**
+     * As {@link #actionsAngles} but with dropout active, each call drawing new masks: the Monte-Carlo
+     * dropout passes of the paper's §7 (identical to actionsAngles for a model without dropout).
+     */
+    public double[][] actionsAnglesSampled(double[] xv, Streams st) {
+        return run(xv, st, true);
+    }
+
+    private double[][] run(double[] xv, Streams st, boolean dropout) {
+        boolean was = isTraining();
+        train(dropout);
         try (GradMode.Scope s = GradMode.enabled(true)) {
             Output o = forward(Tensor.of(xv, st.rows(), 6), st, config.maxIterations(), false, false);
             return new double[][] {o.actions().toArray(), o.angles().toArray()};
+        } finally {
+            train(was);
         }
+    }
+
+    /** Ω″ (B×3, km/s/kpc, Eq. 16) given each star's acceleration acc (flat B×3, (km/s)²/kpc). */
+    public double[] frequencies(double[] xv, Streams st, double[] acc) {
+        if (acc.length != 3 * st.rows()) throw new IllegalArgumentException("need 3 acceleration components per row, got " + acc.length + " values for " + st.rows() + " rows");
+        return derivatives(xv, st).frequencies(xv, acc);
     }
 
     /**

@@ -76,6 +76,8 @@ public final class ActionFinderTrainer {
     /**
      * Loss history: one row per epoch, columns {@link ActionFinderModel#LOSS_NAMES} (NaN where a term is
      * not in the configured loss). Test losses are computed in evaluation mode after the epoch's updates.
+     * bestEpoch is 0-based; −1 means the initial weights had the lowest test loss (they are evaluated
+     * before the first epoch and kept if no epoch beats them).
      */
     public record History(List<double[]> train, List<double[]> test, int bestEpoch, double bestTest, int epochsRun, double seconds,
                           int lastIterations, boolean lastConverged, long lastWorstStream, int illConditionedRows, int toyStepsRejected) {
@@ -211,6 +213,14 @@ public final class ActionFinderTrainer {
             best = new LinkedHashMap<>();
             for (Map.Entry<String, NdArray> e : l.arrays().entrySet()) if (e.getKey().startsWith("best/")) best.put(e.getKey().substring(5), e.getValue().data());
         }
+        if (start == 0 && settings.epochs() > 0) {
+            // the starting point competes too: with the correct toy (and G, P starting at zero) it is already exact
+            double[] te0 = evaluate(split.test());
+            checkFinite(te0, -1, "test");
+            bestTest = te0[0];
+            bestEpoch = -1;
+            best = snapshot();
+        }
         long t0 = System.nanoTime();
         int lastIt = 0, ill = 0, rejected = 0;
         boolean lastConv = true;
@@ -269,8 +279,10 @@ public final class ActionFinderTrainer {
                 best = snapshot();
             }
             if (progress != null) {
-                progress.accept(String.format("epoch %d/%d  train %.4e (spread %.3e)  test %.4e  best %d  iterations %d%s", epoch + 1, settings.epochs(), tr[0], tr[1],
-                    te[0], bestEpoch + 1, lastIt, lastConv ? "" : " (not converged, worst stream " + lastWorst + ")"));
+                double el = (System.nanoTime() - t0) * 1e-9, eta = el / (epoch + 1 - start) * (settings.epochs() - epoch - 1);
+                progress.accept(String.format("epoch %d/%d  train %.4e (spread %.3e, positivity %.2e, zero point %.2e)  test %.4e  best %d  iterations %d%s  %.0fs, ETA %.0fs",
+                    epoch + 1, settings.epochs(), tr[0], tr[1], tr[2], tr[3], te[0], bestEpoch + 1, lastIt,
+                    lastConv ? "" : " (not converged, worst stream " + lastWorst + ")", el, eta));
             }
             if (ck != null && ((epoch + 1) % settings.checkpointEvery() == 0 || epoch + 1 == settings.epochs())) {
                 Map<String, Double> extra = new LinkedHashMap<>();
@@ -319,7 +331,7 @@ public final class ActionFinderTrainer {
         boolean[] inLoss = {true, true, paper, paper && c.alpha1() > 0};
         for (int k = terms.length - 1; k >= 0; k--) {
             if (inLoss[k] && !Double.isFinite(terms[k])) {
-                throw new IllegalStateException("epoch " + (epoch + 1) + ": " + set + " loss term '" + ActionFinderModel.LOSS_NAMES[k] + "' is " + terms[k]);
+                throw new IllegalStateException((epoch < 0 ? "before training" : "epoch " + (epoch + 1)) + ": " + set + " loss term '" + ActionFinderModel.LOSS_NAMES[k] + "' is " + terms[k]);
             }
         }
     }

@@ -35,6 +35,17 @@ class ActionFinderFilesTest {
         double[][] o1 = m.actionsAngles((double[]) d[0], st), o2 = s.model().actionsAngles((double[]) d[0], st);
         assertArrayEquals(o1[0], o2[0], 0.0);
         assertArrayEquals(o1[1], o2[1], 0.0);
+        ActionFinderModel mp = new ActionFinderModel(ActionFinderConfig.cpu().withStartAtToy(false), ReferenceSystem.PAPER_GM, 5, true, 9);
+        mp.eval();
+        double[] withGraph = mp.forward(dev.canonic.core.Tensor.of((double[]) d[0], st.rows(), 6), st).terms();
+        try (dev.canonic.core.GradMode.Scope ng = dev.canonic.core.GradMode.noGrad()) {
+            // the forward pass needs derivatives of G, and takes them even inside a caller's no-grad scope
+            ActionFinderModel.Output o3 = s.model().forward(dev.canonic.core.Tensor.of((double[]) d[0], st.rows(), 6), st);
+            assertArrayEquals(o1[0], o3.actions().toArray(), 0.0);
+            double[] noGraph = mp.forward(dev.canonic.core.Tensor.of((double[]) d[0], st.rows(), 6), st).terms();
+            assertArrayEquals(withGraph, noGraph, 0.0);
+            assertTrue(noGraph[3] > 0, "zero-point term " + noGraph[3]);
+        }
         double[] x = Arrays.copyOf((double[]) d[0], 6);
         assertArrayEquals(a.accelerations(x, 2), s.acceleration().accelerations(x, 2), 0.0);
         assertArrayEquals(inv.toyCoordinates(o1[0], o1[1], st.rows())[0], s.inverse().toyCoordinates(o1[0], o1[1], st.rows())[0], 0.0);

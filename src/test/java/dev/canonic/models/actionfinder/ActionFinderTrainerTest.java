@@ -71,6 +71,11 @@ class ActionFinderTrainerTest {
         System.out.printf("within-stream spread of J on test streams: toy %.3f, J'' %.3f kpc km/s (ratio %.3f); best epoch %d, %.1f s%n",
             toySpread, learned, learned / toySpread, h.bestEpoch() + 1, h.seconds());
         assertTrue(learned < 0.5 * toySpread, "spread of J'' " + learned + " not well below the toy's " + toySpread);
+        SpreadSummary sum = SpreadSummary.of(m.actionsAngles(xv, st)[0], st), toySum = SpreadSummary.of(m.toy().actionAngle(xv, rows.length)[0], st);
+        System.out.print("J'' on test streams:\n" + sum + "toy:\n" + toySum);
+        double meanWithin = (sum.within()[0] + sum.within()[1] + sum.within()[2]) / 3;
+        assertEquals(learned, meanWithin, 1e-9 * learned);
+        for (int k = 0; k < 3; k++) assertTrue(sum.ratio()[k] < 0.05, SpreadSummary.NAMES[k] + " within/across " + sum.ratio()[k]);
     }
 
     /** The first s streams of the isochrone sample: {xv, ids}. */
@@ -150,6 +155,28 @@ class ActionFinderTrainerTest {
         p.set(dev.canonic.core.Tensor.full(Double.NaN, p.shape()));
         IllegalStateException ex = assertThrows(IllegalStateException.class,
             () -> new ActionFinderTrainer(m, (double[]) d[0], (long[]) d[1], ActionFinderTrainer.Settings.defaults(1, 1)).train());
-        assertTrue(ex.getMessage().contains("epoch 1: training loss term 'zero_point' is NaN"), ex.getMessage());
+        assertTrue(ex.getMessage().contains("before training: test loss term 'zero_point' is NaN"), ex.getMessage());
+    }
+
+    @Test
+    void exactToyIsKeptExact() throws Exception {
+        // issue 13's "exact" case in small: toy GM, b fixed at the true values; the result must stay within 1e-5
+        Object[] d = firstStreams(32);
+        double[] xv = (double[]) d[0];
+        long[] ids = (long[]) d[1];
+        ActionFinderModel m = new ActionFinderModel(ActionFinderConfig.cpu(), ReferenceSystem.PAPER_GM, 5.0, true, 2);
+        ActionFinderTrainer.History h = new ActionFinderTrainer(m, xv, ids, ActionFinderTrainer.Settings.defaults(3, 1).withLr(1e-3).withBatchStreams(8)).train();
+        double[] j = m.actionsAngles(xv, Streams.of(ids, 2))[0];
+        double[] ref = isochroneStreams().reference();
+        int k = ref.length / (8 * 256);
+        double num = 0, den = 0;
+        for (int r = 0; r < ids.length; r++) {
+            for (int c = 0; c < 3; c++) {
+                num += Math.abs(j[3 * r + c] - ref[k * r + c]);
+                den += Math.abs(ref[k * r + c]);
+            }
+        }
+        System.out.printf("exact toy: action relative error %.2e (best epoch %d)%n", num / den, h.bestEpoch() + 1);
+        assertTrue(num / den < 1e-5, "relative action error " + num / den);
     }
 }
