@@ -113,9 +113,15 @@ public final class TrainActionFinder implements Callable<Integer> {
     /** The closing summary: best epoch, loss terms there, toy parameters, and the spreads of J″ against the toy's. */
     static void summary(ActionFinderUserPath.Trained t, int epochs, Path out) {
         int best = t.history().bestEpoch();
-        System.out.printf(Locale.ROOT, "best test epoch %d of %d (%s); test loss terms at that epoch:%n", best + 1, t.history().epochs(), t.history().stop());
-        for (Map.Entry<String, List<Double>> e : t.history().test().entrySet()) {
-            System.out.printf(Locale.ROOT, "  %-12s %.4e%n", e.getKey(), e.getValue().get(Math.max(0, best)));
+        if (t.keptInitial()) {
+            System.out.printf(Locale.ROOT, "no epoch of %d beat the initial weights (the toy's coordinates): test loss %.4e; they are kept%n", t.history().epochs(),
+                t.initialTestLoss());
+        } else {
+            System.out.printf(Locale.ROOT, "best test epoch %d of %d (%s; initial test loss %.4e); test loss terms at that epoch:%n", best + 1, t.history().epochs(),
+                t.history().stop(), t.initialTestLoss());
+            for (Map.Entry<String, List<Double>> e : t.history().test().entrySet()) {
+                System.out.printf(Locale.ROOT, "  %-12s %.4e%n", e.getKey(), e.getValue().get(Math.max(0, best)));
+            }
         }
         System.out.printf(Locale.ROOT, "toy isochrone: GM = %.6g kpc (km/s)^2, b = %.4g kpc (started at %.6g, %.4g)%n", t.model().toy().gm(), t.model().toy().b(),
             t.toyInitial()[0], t.toyInitial()[1]);

@@ -62,7 +62,7 @@ public final class ActionFinderSuite implements Suite {
     public record Size(int streams, int stars, int epochs, int batchStreams, double lr, int evalStreams, int accelEpochs, int inverseEpochs) {
         /** The committed full-size defaults (each suite well inside 15 minutes on 2 cores). */
         public static Size full(Kind k) {
-            return k == Kind.ISOCHRONE ? new Size(512, 8, 40, 16, 3e-3, 0, 40, 100) : new Size(512, 8, 100, 16, 3e-3, 256, 0, 0);
+            return k == Kind.ISOCHRONE ? new Size(512, 8, 120, 16, 3e-3, 0, 60, 150) : new Size(512, 8, 300, 16, 3e-3, 256, 0, 0);
         }
 
         /** A reduced run for the unit tests (seconds). */
@@ -182,7 +182,7 @@ public final class ActionFinderSuite implements Suite {
             cm.put("orbits_test", t.testStreams().length);
             cm.put("orbits_excluded", data.set().streams() - t.used().streams());
             cm.put("exclusions", t.excluded());
-            cm.put("best_epoch", t.history().bestEpoch() + 1);
+            cm.put("best_epoch", t.keptInitial() ? 0 : t.history().bestEpoch() + 1);
             cm.put("train_seconds", t.seconds());
             cm.put("spread_within_over_toy", ratioToToy(t));
             // phase two: the acceleration network on the same split, compared with −∇Φ on the test stars
@@ -309,7 +309,7 @@ public final class ActionFinderSuite implements Suite {
         m.put("toy_b_initial", t.toyInitial()[1]);
         m.put("toy_gm", t.model().toy().gm());
         m.put("toy_b", t.model().toy().b());
-        m.put("best_epoch", t.history().bestEpoch() + 1);
+        m.put("best_epoch", t.keptInitial() ? 0 : t.history().bestEpoch() + 1);
         m.put("train_seconds", t.seconds());
         m.put("spread_within_over_toy", ratioToToy(t));
         List<String> figs = new ArrayList<>();
@@ -367,7 +367,9 @@ public final class ActionFinderSuite implements Suite {
             Plots.line(c, pre + set, ep, Plots.positive(y));
         }
         int b = t.history().bestEpoch();
-        if (b >= 0) Plots.points(c, pre + "best epoch " + (b + 1), new double[] {b + 1}, Plots.positive(new double[] {t.history().test().get("total").get(b)}));
+        if (t.keptInitial()) {
+            Plots.points(c, pre + "initial weights kept", new double[] {0.5}, Plots.positive(new double[] {t.initialTestLoss()}));
+        } else if (b >= 0) Plots.points(c, pre + "best epoch " + (b + 1), new double[] {b + 1}, Plots.positive(new double[] {t.history().test().get("total").get(b)}));
     }
 
     /** J″ − J against J per component, and angle residuals against θ; returns the first file name. */
@@ -433,7 +435,7 @@ public final class ActionFinderSuite implements Suite {
             + "physical zero point. Action figures are mean absolute deviations in kpc km/s; relative figures are the largest over (J_R, L_z, J_z) of "
             + "mean |ΔJ| / mean |J|.\n\n");
         if (m.get("cases") instanceof Map<?, ?> cases) {
-            b.append("| case | toy GM, b × | action_mad (kpc km/s) | action_rel_error | angle_mad_deg | accel_rel_error | inverse_dx_kpc | inverse_dv_kms | orbits (excluded) | best epoch | train s |\n");
+            b.append("| case | toy GM, b × | action_mad (kpc km/s) | action_rel_error | angle_mad_deg | accel_rel_error | inverse_dx_kpc | inverse_dv_kms | orbits (excluded) | best epoch (0: initial kept) | train s |\n");
             b.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
             for (Map.Entry<?, ?> e : cases.entrySet()) {
                 Map<?, ?> c = (Map<?, ?>) e.getValue();

@@ -140,6 +140,8 @@ public final class ActionFinderUserPath {
      * @param inverse      the inverse network, or null when not trained
      * @param inverseHistory its losses, or null
      * @param history      loss terms per epoch, train and test
+     * @param keptInitial  whether the initial weights had the best test loss (then no epoch's weights are kept)
+     * @param initialTestLoss the test loss of the initial weights
      * @param used         the stars trained on (toy-invalid stars and streams excluded)
      * @param excluded     human-readable exclusions (stream id and reason)
      * @param toyInitial   {GM, b} at the start
@@ -149,7 +151,8 @@ public final class ActionFinderUserPath {
      * @param spreadToy    the same for the toy's J
      * @param seconds      wall time of training
      */
-    public record Trained(ActionFinderModel model, InverseNet inverse, InverseNet.History inverseHistory, Trainer.History history, StreamFiles.StreamSet used, List<String> excluded, double[] toyInitial,
+    public record Trained(ActionFinderModel model, InverseNet inverse, InverseNet.History inverseHistory, Trainer.History history, boolean keptInitial,
+                          double initialTestLoss, StreamFiles.StreamSet used, List<String> excluded, double[] toyInitial,
                           int[] trainStreams, int[] testStreams, double[][] spreadJ, double[][] spreadToy, double seconds) {
     }
 
@@ -273,7 +276,17 @@ public final class ActionFinderUserPath {
             .withSchedule(dev.canonic.nn.LrSchedule.cosine(o.lr(), o.lr() * 1e-2, o.scheduleEpochs() > 0 ? o.scheduleEpochs() : o.epochs()));
         if (o.resume() && java.nio.file.Files.exists(ckpt)) log.println("resuming from " + ckpt);
         long t0 = System.nanoTime();
+        // the initial weights (the toy's coordinates when identityStart) compete for the best test loss too
+        List<dev.canonic.nn.Parameter> params = model.parameters();
+        List<Tensor> initial = new ArrayList<>();
+        for (dev.canonic.nn.Parameter p : params) initial.add(Tensor.of(p.value().toArray(), p.shape()));
+        double initialTest = testLoss(model, set, members, test, o.batchStreams());
         Trainer.History h = new Trainer(model, adam, obj, tc).fit(new Tensor[] {column(train)}, new Tensor[] {column(test)});
+        boolean keptInitial = initialTest <= h.bestLoss();
+        if (keptInitial) {
+            for (int i = 0; i < params.size(); i++) params.get(i).set(initial.get(i));
+            log.printf(Locale.ROOT, "no epoch beat the initial weights' test loss %.4e: they are kept%n", initialTest);
+        }
         double seconds = (System.nanoTime() - t0) * 1e-9;
         model.train(false);
         StreamFiles.StreamSet testSet = set.subset(test);
@@ -294,13 +307,33 @@ public final class ActionFinderUserPath {
             log.printf(Locale.ROOT, "inverse network (Eq. 18): %d epochs, best test epoch %d, %.1f s%n", o.inverseEpochs(), ih.bestEpoch() + 1, ih.seconds());
         }
         ActionFinderFiles.save(modelOut, model, null, inv);
-        return new Trained(model, inv, ih, h, set, excluded, new double[] {gm, b}, train, test, sJ, sT, seconds);
+        return new Trained(model, inv, ih, h, keptInitial, initialTest, set, excluded, new double[] {gm, b}, train, test, sJ, sT, seconds);
     }
 
     private static Tensor column(int[] idx) {
         double[] d = new double[idx.length];
         for (int i = 0; i < d.length; i++) d[i] = idx[i];
         return Tensor.of(d, idx.length, 1);
+    }
+
+    /** The test loss as {@link Trainer} computes it (batch totals weighted by streams per batch), in evaluation mode. */
+    static double testLoss(ActionFinderModel model, StreamFiles.StreamSet set, int[][] members, int[] test, int batch) {
+        boolean was = model.isTraining();
+        model.train(false);
+        try {
+            double sum = 0;
+            for (int lo = 0; lo < test.length; lo += batch) {
+                int hi = Math.min(test.length, lo + batch);
+                double[] ss = new double[hi - lo];
+                for (int i = lo; i < hi; i++) ss[i - lo] = test[i];
+                double tot = 0;
+                for (Tensor t : objective(model, set, members, ss).values()) tot += t.item();
+                sum += tot * (hi - lo);
+            }
+            return sum / test.length;
+        } finally {
+            model.train(was);
+        }
     }
 
     /** The loss terms on the stars of the given (dense) streams. */
