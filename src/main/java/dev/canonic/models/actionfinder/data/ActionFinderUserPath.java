@@ -172,7 +172,7 @@ public final class ActionFinderUserPath {
     }
 
     /** Drops stars without toy coordinates for (gm, b), then streams with fewer than 2 stars; fills why. */
-    static StreamFiles.StreamSet usable(StreamFiles.StreamSet s, double gm, double b, List<String> why) {
+    public static StreamFiles.StreamSet usable(StreamFiles.StreamSet s, double gm, double b, List<String> why) {
         int n = s.stars();
         boolean[] bad = new boolean[n];
         Map<String, Integer> perStream = new LinkedHashMap<>();

@@ -53,8 +53,9 @@ public final class SuiteStreams {
      * @param reference   per star the 9 reference values, flat [n·9]
      * @param rejected    unbound initial conditions redrawn
      * @param energyError worst relative energy error along the orbits
+     * @param refusedStreams streams dropped because the reference calculator refused one of their stars
      */
-    public record Suite(ReferenceSystem system, StreamFiles.StreamSet set, double[] reference, long rejected, double energyError) {
+    public record Suite(ReferenceSystem system, StreamFiles.StreamSet set, double[] reference, long rejected, double energyError, int refusedStreams) {
         /** Reference column k (0..8) of every star. */
         public double[] referenceColumn(int k) {
             double[] out = new double[set.stars()];
@@ -79,32 +80,47 @@ public final class SuiteStreams {
         return generate(ReferenceSystem.of("hernquist", p), streams, stars, seed);
     }
 
-    /** Streams of any 3D reference system with the paper's settings; a star the reference refuses fails. */
+    /**
+     * Streams of any 3D reference system with the paper's settings. A stream with a star the reference
+     * calculator refuses (e.g. a nearly radial orbit) is dropped whole and counted in {@link Suite#refusedStreams}.
+     */
     public static Suite generate(ReferenceSystem sys, int streams, int stars, long seed) {
         if (sys.dim() != 3) throw new IllegalArgumentException("stream suites need a 3D system, got " + sys);
         if (stars < 2) throw new IllegalArgumentException("each stream needs at least 2 stars, got " + stars);
         OrbitDatasets.StreamSample s = OrbitDatasets.streams(sys, streams, stars, seed, OrbitDatasets.Config.defaults(sys));
-        int n = streams * stars;
-        for (int i = 0; i < s.reference().length; i++) {
-            if (!Double.isFinite(s.reference()[i])) throw new IllegalStateException("reference refused star " + i / 9 + " of " + sys);
+        boolean[] refused = new boolean[streams];
+        for (int i = 0; i < s.reference().length; i++) if (!Double.isFinite(s.reference()[i])) refused[s.stream()[i / 9]] = true;
+        int keptStreams = 0;
+        for (boolean r : refused) if (!r) keptStreams++;
+        if (keptStreams < 2) throw new IllegalStateException("the reference calculator refused all but " + keptStreams + " streams of " + sys);
+        int n = keptStreams * stars;
+        double[] ids = new double[keptStreams];
+        int[] dense = new int[streams];
+        for (int k = 0, q = 0; k < streams; k++) {
+            dense[k] = refused[k] ? -1 : q;
+            if (!refused[k]) ids[q++] = k;
         }
-        double[] ids = new double[streams];
-        for (int k = 0; k < streams; k++) ids[k] = k;
         List<String> cols = new ArrayList<>(List.of("orbit_id", "t"));
         cols.addAll(StreamFiles.XV);
         String[][] cells = new String[n][];
-        int[] lines = new int[n];
-        for (int i = 0; i < n; i++) {
+        int[] lines = new int[n], stream = new int[n];
+        double[] phase = new double[6 * n], time = new double[n], ref = new double[9 * n];
+        for (int i = 0, j = 0; i < s.stream().length; i++) {
+            if (refused[s.stream()[i]]) continue;
             String[] c = new String[8];
             c[0] = Integer.toString(s.stream()[i]);
             c[1] = Double.toString(s.time()[i]);
             for (int k = 0; k < 6; k++) c[2 + k] = Double.toString(s.phase()[6 * i + k]);
-            cells[i] = c;
-            lines[i] = i + 2;
+            cells[j] = c;
+            lines[j] = j + 2;
+            stream[j] = dense[s.stream()[i]];
+            time[j] = s.time()[i];
+            System.arraycopy(s.phase(), 6 * i, phase, 6 * j, 6);
+            System.arraycopy(s.reference(), 9 * i, ref, 9 * j, 9);
+            j++;
         }
-        StreamFiles.StreamSet set = new StreamFiles.StreamSet(null, ids, s.stream().clone(), s.phase().clone(), s.time().clone(),
-            StreamFiles.Coordinates.GALACTOCENTRIC, cols, cells, lines);
-        return new Suite(sys, set, s.reference().clone(), s.rejected(), s.energyError());
+        StreamFiles.StreamSet set = new StreamFiles.StreamSet(null, ids, stream, phase, time, StreamFiles.Coordinates.GALACTOCENTRIC, cols, cells, lines);
+        return new Suite(sys, set, ref, s.rejected(), s.energyError(), streams - keptStreams);
     }
 
     /**
