@@ -316,6 +316,23 @@ public final class ActionFinderUserPath {
         return Tensor.of(d, idx.length, 1);
     }
 
+    /**
+     * A learned toy must keep every star bound (else it has no coordinates for them): when an Adam step
+     * has lowered GM below 1.02 × the smallest GM that binds every star of the set at the current b,
+     * GM is put back to that value (a projection onto the feasible set; deterministic, so resuming
+     * stays bitwise identical).
+     */
+    static void keepBound(ActionFinderModel model, StreamFiles.StreamSet set) {
+        double b = model.toy().b(), need = 0;
+        double[] xv = set.phase();
+        for (int i = 0; i < set.stars(); i++) {
+            double r2 = xv[6 * i] * xv[6 * i] + xv[6 * i + 1] * xv[6 * i + 1] + xv[6 * i + 2] * xv[6 * i + 2];
+            double v2 = xv[6 * i + 3] * xv[6 * i + 3] + xv[6 * i + 4] * xv[6 * i + 4] + xv[6 * i + 5] * xv[6 * i + 5];
+            need = Math.max(need, 0.5 * v2 * (b + Math.sqrt(b * b + r2)));
+        }
+        if (model.toy().gm() < 1.02 * need) model.toy().set(1.02 * need, b);
+    }
+
     /** The test loss as {@link Trainer} computes it (batch totals weighted by streams per batch), in evaluation mode. */
     static double testLoss(ActionFinderModel model, StreamFiles.StreamSet set, int[][] members, int[] test, int batch) {
         boolean was = model.isTraining();
@@ -338,6 +355,7 @@ public final class ActionFinderUserPath {
 
     /** The loss terms on the stars of the given (dense) streams. */
     static LinkedHashMap<String, Tensor> objective(ActionFinderModel model, StreamFiles.StreamSet set, int[][] members, double[] streams) {
+        if (!model.toy().fixed()) keepBound(model, set);
         int n = 0;
         for (double s : streams) n += members[(int) s].length;
         double[] xv = new double[6 * n];
