@@ -289,6 +289,7 @@ public final class ActionFinderUserPath {
         }
         double seconds = (System.nanoTime() - t0) * 1e-9;
         model.train(false);
+        report(model, set, log);
         StreamFiles.StreamSet testSet = set.subset(test);
         double[][] ja = evaluate(model, testSet);
         double[][] toy = model.toy().actionAngle(testSet.phase(), testSet.stars());
@@ -331,6 +332,31 @@ public final class ActionFinderUserPath {
             need = Math.max(need, 0.5 * v2 * (b + Math.sqrt(b * b + r2)));
         }
         if (model.toy().gm() < 1.02 * need) model.toy().set(1.02 * need, b);
+    }
+
+    /**
+     * Reports the fixed-point solve for J′ on every stream (iterations, convergence, the worst stream)
+     * and the stars whose Jacobian ∂θ″/∂θ′ is singular or ill-conditioned (by line and stream).
+     */
+    static void report(ActionFinderModel model, StreamFiles.StreamSet set, PrintStream log) {
+        boolean was = model.isTraining();
+        model.train(false);
+        try (dev.canonic.core.GradMode.Scope g = dev.canonic.core.GradMode.enabled(true)) {
+            ActionFinderModel.Output out = model.forward(Tensor.of(set.phase(), set.stars(), 6), streamsOf(set), model.config().maxIterations(), false, false);
+            ActionFinderCore.Solve sv = out.pass().solve();
+            log.printf(Locale.ROOT, "fixed point for J': %d iteration(s), %s; last change max %.2e, mean %.2e (units of %.0f kpc km/s)%s%n", sv.iterations(),
+                sv.converged() ? "converged" : "NOT converged (cap " + model.config().maxIterations() + ")", sv.maxChange(), sv.meanChange(), model.config().actionScale(),
+                sv.worstStream() >= 0 ? "; worst stream " + StreamFiles.formatId(set.ids()[sv.worstStream()]) : "");
+            int[] ill = out.illConditioned();
+            if (ill.length > 0) {
+                List<String> l = new ArrayList<>();
+                for (int i = 0; i < Math.min(10, ill.length); i++) l.add("line " + set.lines()[ill[i]] + " (stream " + set.idOf(ill[i]) + ")");
+                log.println(ill.length + " star(s) have a singular or ill-conditioned Jacobian dtheta''/dtheta' (cond > " + ActionFinderCore.ILL_CONDITIONED + "): "
+                    + String.join(", ", l) + (ill.length > 10 ? ", ..." : ""));
+            }
+        } finally {
+            model.train(was);
+        }
     }
 
     /** The test loss as {@link Trainer} computes it (batch totals weighted by streams per batch), in evaluation mode. */
