@@ -15,8 +15,11 @@ import java.util.concurrent.Callable;
 
 /** {@code canonic actions --model MODEL --input points.csv --out out.csv}. */
 @Command(name = "actions", mixinStandardHelpOptions = true,
-    description = "Actions, angles and frequencies of phase-space points with a trained model A. Output: the input's orbit_id and t "
-        + "(when present) and coordinates, then J,theta,Omega (1 dof) or J1..Jd,theta1..thetad,Omega1..Omegad, in the data's units.")
+    description = "Actions, angles and frequencies of phase-space points with a trained model. Model A: output the input's orbit_id and t "
+        + "(when present) and coordinates, then J,theta,Omega (1 dof) or J1..Jd,theta1..thetad,Omega1..Omegad, in the data's units. "
+        + "Model B (ActionFinder): input as for train actionfinder (orbit_id optional: stars sharing an id are solved together); output every input "
+        + "column, then JR,Lz,Jz (kpc km/s), thetaR,thetaphi,thetaz (radians in [0, 2pi)), OmegaR,Omegaphi,Omegaz (km/s/kpc) once the acceleration "
+        + "phase has run, and *_std columns with --mc K.")
 public final class ActionsCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "model file written by canonic train koopman")
     Path model;
@@ -27,8 +30,18 @@ public final class ActionsCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "CSV to write")
     Path out;
 
+    @Option(names = "--mc", description = "model B: K Monte-Carlo dropout passes, adding *_std columns (needs a model with dropout, e.g. preset paper)")
+    Integer mc;
+
+    @Option(names = "--coordinates", description = "model B: galactocentric or observables, when the input holds both sets")
+    String coordinates;
+
     @Override
     public Integer call() throws Exception {
+        if (ActionFinderCommands.isModelB(model)) {
+            return ActionFinderCommands.actions(model, input, out, mc == null ? 0 : mc, TrainActionFinder.coordinates(coordinates));
+        }
+        if (mc != null) throw new IllegalArgumentException("--mc applies to model B (ActionFinder) files; " + model + " is a model-A file");
         KoopmanModel m = KoopmanFiles.load(model);
         int d = m.dof();
         List<String> header = OrbitCsv.header(input);

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code canonic} program. */
 @Command(name = "canonic", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Learns action-angle coordinates of Hamiltonian systems from orbit data.",
-    subcommands = {InfoCommand.class, ValidateCommand.class, SelftestCommand.class, TrainCommand.class, ActionsCommand.class, OrbitCommand.class, dev.canonic.dynamics.cli.GenerateCommand.class,
+    subcommands = {InfoCommand.class, ValidateCommand.class, SelftestCommand.class, TrainCommand.class, ActionsCommand.class, ActionFinderCommands.Acceleration.class, ActionFinderCommands.Inverse.class, OrbitCommand.class, dev.canonic.dynamics.cli.GenerateCommand.class,
         dev.canonic.dynamics.cli.ReferenceActionsCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** The version from the jar manifest, or the development version. */

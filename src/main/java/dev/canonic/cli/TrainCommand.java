@@ -19,11 +19,13 @@ import java.util.concurrent.Callable;
 
 /** {@code canonic train koopman --data FILE --out MODEL}: model A on the user's own trajectories. */
 @Command(name = "train", mixinStandardHelpOptions = true, description = "Train a model on your own data.",
-    subcommands = {TrainCommand.Koopman.class})
+    subcommands = {TrainCommand.Koopman.class, TrainActionFinder.class, ActionFinderCommands.TrainAcceleration.class})
 public final class TrainCommand implements Runnable {
     @Override
     public void run() {
-        System.out.println("usage: canonic train koopman --data FILE --out MODEL   (see canonic train koopman --help)");
+        System.out.println("usage: canonic train koopman --data FILE --out MODEL        (model A, trajectories)\n"
+            + "       canonic train actionfinder --data FILE --out MODEL   (model B, streams; see canonic train actionfinder --help)\n"
+            + "       canonic train acceleration --model MODEL --data FILE (model B, phase two)");
     }
 
     /** Model A on a trajectory file. */

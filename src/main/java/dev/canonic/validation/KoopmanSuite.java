@@ -28,7 +28,7 @@ import java.util.Map;
  * held-out points) is removed before comparing them. Their direction is not fitted: both increase
  * with time.
  */
-public final class KoopmanSuite {
+public final class KoopmanSuite implements Suite {
     /** Sizes of a run. */
     public record Size(int orbits, int samples, int epochs, int batch, int rolloutOrbits, int lbfgsIters, int lbfgsSamples) {
         /** The committed defaults for a full validation run. */
@@ -70,6 +70,11 @@ public final class KoopmanSuite {
     /** The suite's name. */
     public String name() {
         return system.name();
+    }
+
+    @Override
+    public Map<String, Object> run(Path dir, boolean quick, long seed, boolean progress) throws IOException {
+        return run(dir, quick ? Size.quick() : Size.full(), seed, progress);
     }
 
     /** Runs the suite, writes DIR/NAME.json, DIR/NAME.md and DIR/NAME-*.png, and returns the metrics. */

@@ -10,8 +10,16 @@ public final class Suites {
     private Suites() {
     }
 
-    /** Suite name → suite. */
-    public static Map<String, KoopmanSuite> all() {
+    /** Suite name → suite: the 1D suites of model A, then the stream suites of model B. */
+    public static Map<String, Suite> all() {
+        Map<String, Suite> m = new LinkedHashMap<>(koopman());
+        m.put("isochrone", new ActionFinderSuite(ActionFinderSuite.Kind.ISOCHRONE));
+        m.put("hernquist", new ActionFinderSuite(ActionFinderSuite.Kind.HERNQUIST));
+        return m;
+    }
+
+    /** Model A's suites (1D systems). */
+    public static Map<String, KoopmanSuite> koopman() {
         Map<String, KoopmanSuite> m = new LinkedHashMap<>();
         Map<String, Double> ho = new LinkedHashMap<>();
         ho.put("frequency_mse", 1e-10);

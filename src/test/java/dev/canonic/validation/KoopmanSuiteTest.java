@@ -25,7 +25,7 @@ class KoopmanSuiteTest {
 
     /** factor: how far below the spread of true actions the action rms error must be. */
     void check(String suite, Path dir, double factor, double freqTol, double angleTol) throws Exception {
-        Map<String, Object> m = Suites.all().get(suite).run(dir, KoopmanSuite.Size.quick(), 3, false);
+        Map<String, Object> m = Suites.koopman().get(suite).run(dir, KoopmanSuite.Size.quick(), 3, false);
         double spread = num(m, "reference_action_std");
         double rms = Math.sqrt(num(m, "action_mse"));
         assertTrue(rms < spread / factor, suite + ": action rms error " + rms + " not " + factor + "× below the action spread " + spread);

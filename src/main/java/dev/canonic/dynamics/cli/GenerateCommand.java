@@ -75,7 +75,7 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--sampling", defaultValue = "halo", description = "3D initial conditions: halo or disc (default ${DEFAULT-VALUE})")
     String sampling;
 
-    static Map<String, Double> parseParams(List<String> kv) {
+    public static Map<String, Double> parseParams(List<String> kv) {
         Map<String, Double> m = new LinkedHashMap<>();
         for (String s : kv) {
             int eq = s.indexOf('=');

@@ -1,0 +1,98 @@
+package dev.canonic.validation;
+
+/**
+ * Figures of merit for model B on streams: learned (J″, θ″) against reference (J, θ), and the
+ * reference-free spread of J″ within streams against its spread across streams.
+ *
+ * <p>Arrays are flat [n·3] in the order (J_R, L_z, J_z) and (θ_R, θ_φ, θ_z).
+ *
+ * <p>Angles. The ACTIONFINDER's θ″ have no physical zero point: Eq. 12's α₁ term only pins them
+ * near the toy isochrone's angles, so a learned angle may differ from the reference by a constant
+ * per component (the paper's §6 reports angle errors as mean absolute deviations without saying more).
+ * We remove, per component, the circular mean of θ″ − θ_ref over the stars compared, then take the
+ * mean absolute wrapped difference, in degrees. The direction is not fitted.
+ */
+public final class StreamMetrics {
+    private StreamMetrics() {
+    }
+
+    static void check(double[] a, double[] b) {
+        if (a.length != b.length || a.length % 3 != 0) throw new IllegalArgumentException("arrays of " + a.length + " and " + b.length + " values, expected equal multiples of 3");
+    }
+
+    /** Mean absolute deviation per component, then (index 3) over all components. */
+    public static double[] mad(double[] learned, double[] ref) {
+        check(learned, ref);
+        int n = learned.length / 3;
+        double[] out = new double[4];
+        for (int i = 0; i < n; i++) for (int k = 0; k < 3; k++) out[k] += Math.abs(learned[3 * i + k] - ref[3 * i + k]) / n;
+        out[3] = (out[0] + out[1] + out[2]) / 3;
+        return out;
+    }
+
+    /** Per component mean |ΔJ| / mean |J_ref|, then (index 3) the largest of the three. */
+    public static double[] relativeMad(double[] learned, double[] ref) {
+        double[] m = mad(learned, ref);
+        int n = ref.length / 3;
+        double[] out = new double[4];
+        for (int k = 0; k < 3; k++) {
+            double s = 0;
+            for (int i = 0; i < n; i++) s += Math.abs(ref[3 * i + k]) / n;
+            out[k] = m[k] / s;
+            out[3] = Math.max(out[3], out[k]);
+        }
+        return out;
+    }
+
+    /** Wraps an angle difference into (−π, π]. */
+    public static double wrapPi(double a) {
+        double w = a - 2 * Math.PI * Math.floor((a + Math.PI) / (2 * Math.PI));
+        return w <= -Math.PI ? w + 2 * Math.PI : w;
+    }
+
+    /** Per-component zero-point offsets: the circular mean of θ″ − θ_ref. */
+    public static double[] angleOffsets(double[] learned, double[] ref) {
+        check(learned, ref);
+        int n = learned.length / 3;
+        double[] off = new double[3];
+        for (int k = 0; k < 3; k++) {
+            double c = 0, s = 0;
+            for (int i = 0; i < n; i++) {
+                double d = learned[3 * i + k] - ref[3 * i + k];
+                c += Math.cos(d);
+                s += Math.sin(d);
+            }
+            off[k] = Math.atan2(s, c);
+        }
+        return off;
+    }
+
+    /** Residuals θ″ − θ_ref − offset_k wrapped into (−π, π], flat [n·3], radians. */
+    public static double[] angleResiduals(double[] learned, double[] ref) {
+        double[] off = angleOffsets(learned, ref);
+        double[] r = new double[learned.length];
+        for (int i = 0; i < r.length; i++) r[i] = wrapPi(learned[i] - ref[i] - off[i % 3]);
+        return r;
+    }
+
+    /** Mean absolute angle residual after removing each component's offset: per component, then over all (index 3); degrees. */
+    public static double[] angleMadDeg(double[] learned, double[] ref) {
+        double[] r = angleResiduals(learned, ref);
+        int n = r.length / 3;
+        double[] out = new double[4];
+        for (int i = 0; i < n; i++) for (int k = 0; k < 3; k++) out[k] += Math.toDegrees(Math.abs(r[3 * i + k])) / n;
+        out[3] = (out[0] + out[1] + out[2]) / 3;
+        return out;
+    }
+
+    /**
+     * Reference-free quality of actions: per component, the rms over streams of the standard
+     * deviation of J within a stream, and the standard deviation of the stream means across streams
+     * ({@link dev.canonic.models.actionfinder.data.ActionFinderUserPath#spreads}).
+     *
+     * @return {within[3], across[3]}
+     */
+    public static double[][] spreads(double[] j, int[] stream) {
+        return dev.canonic.models.actionfinder.data.ActionFinderUserPath.spreads(j, stream);
+    }
+}
