@@ -132,8 +132,12 @@ final class ActionFinderCommands {
         @Option(names = "--no-progress", description = "no progress lines")
         boolean noProgress;
 
+        @picocli.CommandLine.Mixin
+        BackendOption backend = new BackendOption();
+
         @Override
         public Integer call() throws Exception {
+            backend.apply();
             if (threads != null) Parallel.setThreads(threads);
             ActionFinderFiles.Saved saved = ActionFinderFiles.load(model);
             ActionFinderModel m = saved.model();
@@ -182,8 +186,12 @@ final class ActionFinderCommands {
         @Option(names = "--out", required = true, description = "CSV to write")
         Path out;
 
+        @picocli.CommandLine.Mixin
+        BackendOption backend = new BackendOption();
+
         @Override
         public Integer call() throws Exception {
+            backend.apply();
             ActionFinderFiles.Saved saved = ActionFinderFiles.load(model);
             if (saved.acceleration() == null) throw new IllegalArgumentException(model + " has no acceleration network; run canonic train acceleration first");
             StreamFiles.Rows r = StreamFiles.readColumns(input, List.of("x", "y", "z"), "acceleration");
@@ -208,8 +216,12 @@ final class ActionFinderCommands {
         @Option(names = "--out", required = true, description = "CSV to write")
         Path out;
 
+        @picocli.CommandLine.Mixin
+        BackendOption backend = new BackendOption();
+
         @Override
         public Integer call() throws Exception {
+            backend.apply();
             ActionFinderFiles.Saved saved = ActionFinderFiles.load(model);
             if (saved.inverse() == null) throw new IllegalArgumentException(model + " has no inverse network; train with --inverse-epochs > 0");
             StreamFiles.Rows r = StreamFiles.readColumns(input, StreamFiles.ACTION_ANGLE, "inverse");

@@ -36,8 +36,12 @@ public final class ActionsCommand implements Callable<Integer> {
     @Option(names = "--coordinates", description = "model B: galactocentric or observables, when the input holds both sets")
     String coordinates;
 
+    @picocli.CommandLine.Mixin
+    BackendOption backend = new BackendOption();
+
     @Override
     public Integer call() throws Exception {
+        backend.apply();
         if (ActionFinderCommands.isModelB(model)) {
             return ActionFinderCommands.actions(model, input, out, mc == null ? 0 : mc, TrainActionFinder.coordinates(coordinates));
         }

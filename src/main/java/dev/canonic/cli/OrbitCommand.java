@@ -44,8 +44,12 @@ public final class OrbitCommand implements Callable<Integer> {
         return t;
     }
 
+    @picocli.CommandLine.Mixin
+    BackendOption backend = new BackendOption();
+
     @Override
     public Integer call() throws Exception {
+        backend.apply();
         KoopmanModel m = KoopmanFiles.load(model);
         int d = m.dof();
         if (j.length != d || theta.length != d) {

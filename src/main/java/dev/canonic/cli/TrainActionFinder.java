@@ -96,8 +96,12 @@ public final class TrainActionFinder implements Callable<Integer> {
         };
     }
 
+    @picocli.CommandLine.Mixin
+    BackendOption backend = new BackendOption();
+
     @Override
     public Integer call() throws Exception {
+        backend.apply();
         if (threads != null) Parallel.setThreads(threads);
         ActionFinderUserPath.Options o = new ActionFinderUserPath.Options(preset, epochs, seed, toyGm, toyB, fixToy, loss(loss), lr, batch, resume,
             !noProgress, patience, !randomStart, inverseEpochs, scheduleEpochs);

@@ -60,8 +60,12 @@ public final class TrainCommand implements Runnable {
         @Option(names = "--checkpoint", description = "checkpoint file written after every epoch (default: MODEL with .checkpoint.npz)")
         Path checkpoint;
 
+        @picocli.CommandLine.Mixin
+        BackendOption backend = new BackendOption();
+
         @Override
         public Integer call() throws Exception {
+            backend.apply();
             if (threads != null) Parallel.setThreads(threads);
             Path ck = checkpoint != null ? checkpoint : checkpointFor(out);
             if (resume && !java.nio.file.Files.exists(ck)) System.out.println("no checkpoint " + ck + " yet: starting afresh");

@@ -52,6 +52,27 @@ class BackendSelectionTest {
     }
 
     @Test
+    void everyComputingCommandTakesTheOptionAndNamesTheMissingGpu() {
+        assumeTrue(CudaBackend.unavailableReason() != null, "a GPU is present here");
+        String[][] commands = {
+            {"train", "koopman", "--data", "missing.csv", "--out", "m.npz"},
+            {"train", "actionfinder", "--data", "missing.csv", "--out", "m.npz"},
+            {"actions", "--model", "m.npz", "--input", "p.csv", "--out", "o.csv"},
+            {"orbit", "--model", "m.npz", "--J", "1", "--theta", "0", "--times", "0:1:0.5", "--out", "o.csv"},
+            {"acceleration", "--model", "m.npz", "--input", "p.csv", "--out", "o.csv"},
+            {"inverse", "--model", "m.npz", "--input", "p.csv", "--out", "o.csv"},
+        };
+        for (String[] c : commands) {
+            String[] args = java.util.Arrays.copyOf(c, c.length + 2);
+            args[c.length] = "--backend";
+            args[c.length + 1] = "cuda";
+            Run r = run(args);
+            assertTrue(r.code() != 0, String.join(" ", c));
+            assertTrue(r.err().contains("no usable GPU here"), String.join(" ", c) + ": " + r.err());
+        }
+    }
+
+    @Test
     void selftestOnTheCpuChecksTheHarness() {
         Run st = run("selftest", "--backend", "cpu");
         assertEquals(0, st.code(), st.out() + st.err());
