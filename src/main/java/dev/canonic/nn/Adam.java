@@ -116,14 +116,7 @@ public final class Adam implements Optimizer {
             nm[i] = OptimizerState.readTensor(s, "exp_avg/" + i, params.get(i), true);
             nv[i] = OptimizerState.readTensor(s, "exp_avg_sq/" + i, params.get(i), nm[i] == null);
         }
-        for (String k : s.keySet()) {
-            if (!k.equals("step") && !k.equals("lr") && !k.matches("exp_avg(_sq)?/\\d+")) {
-                throw new IllegalArgumentException("Adam: unexpected optimizer state entry '" + k + "'");
-            }
-            if (k.contains("/") && Integer.parseInt(k.substring(k.indexOf('/') + 1)) >= params.size()) {
-                throw new IllegalArgumentException("Adam: optimizer state entry '" + k + "' but only " + params.size() + " parameters");
-            }
-        }
+        OptimizerState.checkEntries("Adam", s, "exp_avg(_sq)?", params.size());
         m = nm;
         v = nv;
         t = step;

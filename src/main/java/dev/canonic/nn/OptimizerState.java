@@ -56,6 +56,22 @@ final class OptimizerState {
         }
     }
 
+    /**
+     * Fails naming the optimiser and the entry when a state holds anything but step, lr and
+     * per-parameter entries matching perParameter (e.g. {@code exp_avg(_sq)?}) followed by /index,
+     * or an index beyond the parameter count.
+     */
+    static void checkEntries(String optimizer, Map<String, NdArray> s, String perParameter, int parameters) {
+        for (String k : s.keySet()) {
+            if (!k.equals("step") && !k.equals("lr") && !k.matches("(" + perParameter + ")/\\d+")) {
+                throw new IllegalArgumentException(optimizer + ": unexpected optimizer state entry '" + k + "'");
+            }
+            if (k.contains("/") && Integer.parseInt(k.substring(k.indexOf('/') + 1)) >= parameters) {
+                throw new IllegalArgumentException(optimizer + ": optimizer state entry '" + k + "' but only " + parameters + " parameters");
+            }
+        }
+    }
+
     static void checkLr(double lr) {
         if (!(lr >= 0) || Double.isInfinite(lr)) throw new IllegalArgumentException("learning rate must be finite and ≥ 0, got " + lr);
     }

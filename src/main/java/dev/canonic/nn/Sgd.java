@@ -86,11 +86,7 @@ public final class Sgd implements Optimizer {
         double newLr = OptimizerState.readScalar(s, "lr");
         Tensor[] nb = new Tensor[params.size()];
         for (int i = 0; i < params.size(); i++) nb[i] = OptimizerState.readTensor(s, "momentum_buffer/" + i, params.get(i), true);
-        for (String k : s.keySet()) {
-            if (!k.equals("step") && !k.equals("lr") && !k.matches("momentum_buffer/\\d+")) {
-                throw new IllegalArgumentException("Sgd: unexpected optimizer state entry '" + k + "'");
-            }
-        }
+        OptimizerState.checkEntries("Sgd", s, "momentum_buffer", params.size());
         buf = nb;
         t = step;
         lr = newLr;
