@@ -282,7 +282,7 @@ public final class ActionFinderSuite implements Suite {
         ActionFinderUserPath.deleteCheckpoints(model);
         // the actions path on independent streams: read, evaluate, write, read back
         StreamFiles.StreamSet evAll = StreamFiles.readPoints(evalCsv, Astrometry.paper(), null);
-        // stars the learned toy cannot handle (unbound in it) are excluded, as the actions command would refuse them
+        // stars the learned toy cannot handle are excluded (a stream with a star unbound in it, whole), as the actions command would refuse them
         List<String> evExcluded = new ArrayList<>();
         StreamFiles.StreamSet ev = ActionFinderUserPath.usable(evAll, t.model().toy().gm(), t.model().toy().b(), evExcluded);
         double[] evRef = selectRef(eval.reference(), originalRows(ev));

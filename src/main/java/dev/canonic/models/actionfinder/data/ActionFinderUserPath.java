@@ -171,16 +171,28 @@ public final class ActionFinderUserPath {
         java.nio.file.Files.deleteIfExists(c.resolveSibling(f.substring(0, f.length() - 4) + ".best.npz"));
     }
 
-    /** Drops stars without toy coordinates for (gm, b), then streams with fewer than 2 stars; fills why. */
+    /**
+     * Drops stars without toy coordinates for (gm, b), then streams with fewer than 2 stars; fills why.
+     *
+     * <p>A stream with a star that is unbound in the toy is dropped whole: a stream is one orbit, and
+     * an orbit the toy cannot bind has its other stars just below the toy's escape energy, where the
+     * toy's J_R = GM/√(−2E) − … diverges (the paper's §6.1: the algorithm "fails … because some
+     * orbits are unbound in the toy model"). Kept, such a stream's toy actions are off by up to
+     * tens of times the true J_R, which no smooth generating function corrects; one such stream of
+     * 512 made 80 % of the isochrone low10 case's action error. Other problems (radial, exactly
+     * planar, non-finite) drop the star only.
+     */
     public static StreamFiles.StreamSet usable(StreamFiles.StreamSet s, double gm, double b, List<String> why) {
         int n = s.stars();
         boolean[] bad = new boolean[n];
         Map<String, Integer> perStream = new LinkedHashMap<>();
+        boolean[] unboundStream = new boolean[s.streams()];
         for (int i = 0; i < n; i++) {
             List<String> r = IsochroneToy.invalidRows(Arrays.copyOfRange(s.phase(), 6 * i, 6 * i + 6), 1, gm, b);
             if (!r.isEmpty()) {
                 bad[i] = true;
                 perStream.merge(s.idOf(i), 1, Integer::sum);
+                if (r.get(0).contains("unbound")) unboundStream[s.stream()[i]] = true;
                 if (why.size() < 20) why.add("star at line " + s.lines()[i] + " (stream " + s.idOf(i) + "): " + r.get(0).replaceFirst("^row 0: ", ""));
             }
         }
@@ -189,7 +201,8 @@ public final class ActionFinderUserPath {
         for (int k = 0; k < members.length; k++) {
             int good = 0;
             for (int i : members[k]) if (!bad[i]) good++;
-            if (good >= 2) keep.add(k);
+            if (unboundStream[k]) why.add("stream " + StreamFiles.formatId(s.ids()[k]) + " excluded: its orbit is not bound in the toy isochrone (a star is unbound)");
+            else if (good >= 2) keep.add(k);
             else why.add("stream " + StreamFiles.formatId(s.ids()[k]) + " excluded: fewer than 2 stars left with toy coordinates");
         }
         if (perStream.isEmpty() && keep.size() == members.length) return s;

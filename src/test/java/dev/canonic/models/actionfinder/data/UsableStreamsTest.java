@@ -1,0 +1,50 @@
+package dev.canonic.models.actionfinder.data;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Which stars and streams {@link ActionFinderUserPath#usable} keeps for a toy isochrone. */
+class UsableStreamsTest {
+    static StreamFiles.StreamSet set(double[][] rows, int[] stream, double[] ids) {
+        int n = rows.length;
+        double[] ph = new double[6 * n];
+        String[][] cells = new String[n][];
+        int[] lines = new int[n];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(rows[i], 0, ph, 6 * i, 6);
+            cells[i] = new String[0];
+            lines[i] = i + 2;
+        }
+        return new StreamFiles.StreamSet(null, ids, stream, ph, null, StreamFiles.Coordinates.GALACTOCENTRIC, List.of(), cells, lines);
+    }
+
+    @Test
+    void aStreamWithAStarUnboundInTheToyIsDroppedWholeOtherProblemsDropTheStarOnly() {
+        double gm = 1.4e6, b = 5;
+        double[] bound = {8, 0, 1, 0, 200, 10}, bound2 = {9, 1, 1, 10, 190, 20};
+        double[] unbound = {8, 0, 1, 0, 600, 10};            // E > 0 in the toy
+        double[] planar = {8, 0, 0, 0, 200, 0};               // exactly in z = 0: no node, star dropped
+        double[][] rows = {bound, bound2, unbound, bound, bound2, planar, bound, bound2, bound};
+        int[] stream = {0, 0, 0, 1, 1, 1, 2, 2, 2};
+        List<String> why = new ArrayList<>();
+        StreamFiles.StreamSet u = ActionFinderUserPath.usable(set(rows, stream, new double[] {10, 11, 12}), gm, b, why);
+        // stream 10 (with the unbound star) is gone whole; stream 11 keeps its two good stars; 12 is whole
+        assertArrayEquals(new double[] {11, 12}, u.ids(), 0);
+        assertEquals(5, u.stars());
+        assertArrayEquals(new int[] {5, 6, 8, 9, 10}, u.lines());
+        String all = String.join("\n", why);
+        assertTrue(all.contains("stream 10 excluded") && all.contains("not bound in the toy"), all);
+        assertTrue(!all.contains("stream 11 excluded") && all.contains("(stream 11)"), all);
+        // with every star bound nothing is excluded
+        List<String> none = new ArrayList<>();
+        StreamFiles.StreamSet all3 = set(new double[][] {bound, bound2, bound, bound2}, new int[] {0, 0, 1, 1}, new double[] {1, 2});
+        assertEquals(all3, ActionFinderUserPath.usable(all3, gm, b, none));
+        assertTrue(none.isEmpty());
+    }
+}
