@@ -143,7 +143,7 @@ for r in rows:
 L.append("")
 L.append("Gemm micro-kernel: " + ", ".join("%s: %s" % (j["version"], j["gemm_kernel"]) for j in res["jdks"]) + ".")
 L.append("")
-L.append("## W2-W5: one training step (forward, loss, backward to every parameter), median seconds")
+L.append("## W2-W6: one training step (forward, loss, backward to every parameter), median seconds")
 L.append("")
 hdr = "| workload | threads |"
 sep = "|---|---|"
@@ -190,7 +190,9 @@ if os.path.exists(eqf):
         L.append("- " + l)
 L.append("")
 L.append("Shapes as in BENCHMARKS.md: W2 ResDense cap 256 (5 blocks), W3 its input-gradient (double backward) step, "
-         "both batch 8192; W4 the paper's netP (cap 1024, 11 blocks), batch 8192; W5 the 1-D symplectic Koopman step, batch 1024. "
+         "both batch 8192; W4 the paper's netP (cap 1024, 11 blocks), batch 8192; W5 the 1-D symplectic Koopman step, batch 1024; W6 the ActionFinder step (S = 1024 groups x N = 8, "
+         "two cap-256 ResDense nets, 5 + 1 fixed-point iterations, double backward; 1 warm-up + 3 timed steps on each side; "
+         "PyTorch's twin is given the toy's (theta, J) as fixed inputs, no identical-weights check). "
          "Evaluation mode (no dropout). Ours: JMH single-shot step times (W2/W3 3 warm-up + 7 timed, W5 10 + 30, W4 1 + 5); "
          "PyTorch: workloads.py on OpenBLAS with OPENBLAS_NUM_THREADS = OMP_NUM_THREADS = threads (W4 1 warm-up + 5 timed). "
          "bench/pytorch/equivalence.py checks on identical weights that both sides compute the same loss and gradients.")

@@ -16,11 +16,11 @@ import org.openjdk.jmh.annotations.Warmup;
 import java.util.concurrent.TimeUnit;
 
 /**
- * W2–W5 (../../shared/BENCHMARKS.md): one training step (forward, loss, backward to every parameter,
+ * W2–W6 (../../shared/BENCHMARKS.md): one training step (forward, loss, backward to every parameter,
  * no optimiser) per JMH invocation, timed one at a time (single-shot), so JMH's raw data are the
  * individual step times whose median tools/bench-compare reports. Shapes are the standard ones
  * (W2/W3/W4 batch 8192, W5 batch 1024) unless -p batch= overrides them. tools/bench-compare sets the
- * warm-up and measured counts per workload (-wi, -i); W4 takes several seconds a step.
+ * warm-up and measured counts per workload (-wi, -i); W4 and W6 (-p workload=W6) take several seconds a step.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)

@@ -34,8 +34,14 @@ final class GemmKernels {
     static final int KC = Integer.getInteger("canonic.gemm.kc", 256);
     /** Row panels of A packed at once: MC = MC_PANELS·MR rows (MC × KC doubles stay in L2). */
     static final int MC_PANELS = Integer.getInteger("canonic.gemm.mcPanels", 12);
-    /** Column panels of B packed at once: NC = NC_PANELS·NR columns. */
-    static final int NC_PANELS = Integer.getInteger("canonic.gemm.ncPanels", 128);
+    /**
+     * Column panels of B packed at once: NC = NC_PANELS·NR columns. 16 keeps the packed B block
+     * (KC × NC = 256 × 384 doubles, 768 KB with 512-bit vectors) inside a 2 MB L2 next to the A block;
+     * the earlier 128 (3072 columns: 4 MB at n = 2048) read 20-39 GFLOP/s instead of 36-65 on one
+     * thread at n = 2048 whenever the shared machine's caches were contended, and the same when not.
+     * NC only splits the columns of C, so the results are bitwise the same for every value.
+     */
+    static final int NC_PANELS = Integer.getInteger("canonic.gemm.ncPanels", 16);
 
     private GemmKernels() {
     }
@@ -139,16 +145,37 @@ final class GemmKernels {
             int base = r0 * kc;
             int rows = Math.min(mr, mc - r0);
             if (!transA) {
-                for (int r = 0; r < rows; r++) {
-                    int src = aOff + (ic + r0 + r) * k + pc;
-                    for (int p = 0; p < kc; p++) ap[base + p * mr + r] = a[src + p];
+                if (rows == 8 && mr == 8) {
+                    // Eight row streams read together, the panel written in order.
+                    int s0 = aOff + (ic + r0) * k + pc;
+                    for (int p = 0; p < kc; p++) {
+                        int dst = base + p * 8, s = s0 + p;
+                        ap[dst] = a[s]; ap[dst + 1] = a[s + k]; ap[dst + 2] = a[s + 2 * k]; ap[dst + 3] = a[s + 3 * k];
+                        ap[dst + 4] = a[s + 4 * k]; ap[dst + 5] = a[s + 5 * k]; ap[dst + 6] = a[s + 6 * k]; ap[dst + 7] = a[s + 7 * k];
+                    }
+                } else {
+                    for (int r = 0; r < rows; r++) {
+                        int src = aOff + (ic + r0 + r) * k + pc;
+                        for (int p = 0; p < kc; p++) ap[base + p * mr + r] = a[src + p];
+                    }
                 }
             } else {
                 // A stored k×m: row p of storage holds A(:, p) contiguously.
-                for (int p = 0; p < kc; p++) {
-                    int src = aOff + (pc + p) * m + ic + r0;
-                    int dst = base + p * mr;
-                    System.arraycopy(a, src, ap, dst, rows);
+                if (rows == 8 && mr == 8) {
+                    // Eight explicit copies: System.arraycopy's call overhead on 8 elements cost
+                    // 10-15 % of the weight-gradient product gᵀ·x (k = 8192 rows).
+                    for (int p = 0; p < kc; p++) {
+                        int src = aOff + (pc + p) * m + ic + r0;
+                        int dst = base + p * 8;
+                        ap[dst] = a[src]; ap[dst + 1] = a[src + 1]; ap[dst + 2] = a[src + 2]; ap[dst + 3] = a[src + 3];
+                        ap[dst + 4] = a[src + 4]; ap[dst + 5] = a[src + 5]; ap[dst + 6] = a[src + 6]; ap[dst + 7] = a[src + 7];
+                    }
+                } else {
+                    for (int p = 0; p < kc; p++) {
+                        int src = aOff + (pc + p) * m + ic + r0;
+                        int dst = base + p * mr;
+                        for (int r = 0; r < rows; r++) ap[dst + r] = a[src + r];
+                    }
                 }
             }
             if (rows < mr) {
