@@ -74,7 +74,7 @@ public final class TrainCommand implements Runnable {
             int d = tr.dof();
             KoopmanConfig cfg = new KoopmanConfig(d, base.layers(), base.width(), base.linearModules(), base.netWidth(), base.rollout(),
                 base.wOneStep(), base.wRollout(), base.wRecon(), base.wPhysics(), base.segment(), epochs, base.batch(), base.lr(), base.lrMin(),
-                seed, lbfgs, base.lbfgsSamples());
+                seed, lbfgs, base.lbfgsSamples(), base.lbfgsMemory());
             int s = tr.x().length;
             int[] idx = new int[s];
             for (int i = 0; i < s; i++) idx[i] = i;

@@ -16,8 +16,11 @@ import java.util.Random;
  * Σ aᵢ log cosh((Kq + b)ᵢ), so the map is a symplectic shear. Its inverse is exact: the term depends
  * only on the unchanged half, so it is subtracted again.
  *
- * <p>Initialisation (seeded): K ~ N(0, 1/d), b ~ N(0, 0.1²), a ~ N(0, 0.05²/width), so the map
- * starts near the identity (the added term is a few hundredths of |q|) but not exactly at it.
+ * <p>Initialisation (seeded): K ~ N(0, 1/d), b ~ N(0, 1), a ~ N(0, 0.05²/width), so the map
+ * starts near the identity (the added term is a few hundredths of |q|) but not exactly at it. For
+ * inputs of unit variance (as the models scale them) the unit biases spread the tanh kinks −bᵢ/Kᵢ
+ * over the whole data range rather than bunching them at the origin: with b ~ N(0, 0.1²) the
+ * slab suite's largest action error was 1.4× larger after the same training (8.1e-4 against 5.7e-4).
  */
 public final class GradientModule extends Module implements Invertible {
     private final int d, width;
@@ -32,7 +35,7 @@ public final class GradientModule extends Module implements Invertible {
         this.up = up;
         this.k = param("K", Tensor.randn(rng, width, d).mul(1.0 / Math.sqrt(d)));
         this.a = param("a", Tensor.randn(rng, width).mul(0.05 / Math.sqrt(width)));
-        this.b = param("b", Tensor.randn(rng, width).mul(0.1));
+        this.b = param("b", Tensor.randn(rng, width));
     }
 
     private Tensor term(Tensor fixed) {

@@ -21,34 +21,36 @@ package dev.canonic.models.koopman;
  * @param seed         seed of initialisation, batching and the train/validation split
  * @param lbfgsIters   L-BFGS refinement iterations after Adam, on a fixed full batch (0: none)
  * @param lbfgsSamples at most this many samples (in whole segments) in that full batch
+ * @param lbfgsMemory  (s, y) pairs the L-BFGS refinement keeps: the encoder's loss is badly
+ *                     conditioned, and 100 pairs halve the slab's action error against 20
  */
 public record KoopmanConfig(int dof, int layers, int width, boolean linearModules, int netWidth, int rollout,
                             double wOneStep, double wRollout, double wRecon, double wPhysics,
-                            int segment, int epochs, int batch, double lr, double lrMin, long seed, int lbfgsIters, int lbfgsSamples) {
+                            int segment, int epochs, int batch, double lr, double lrMin, long seed, int lbfgsIters, int lbfgsSamples, int lbfgsMemory) {
     public KoopmanConfig {
         if (dof < 1) throw new IllegalArgumentException("dof must be at least 1, got " + dof);
         if (layers < 1 || width < 1 || netWidth < 1) throw new IllegalArgumentException("layers, width and netWidth must be positive");
         if (rollout < 1) throw new IllegalArgumentException("rollout window must be at least 1 step, got " + rollout);
         if (epochs < 1 || batch < 1) throw new IllegalArgumentException("epochs and batch must be positive");
-        if (lbfgsIters < 0 || lbfgsSamples < 1) throw new IllegalArgumentException("lbfgsIters must be >= 0 and lbfgsSamples >= 1");
+        if (lbfgsIters < 0 || lbfgsSamples < 1 || lbfgsMemory < 1) throw new IllegalArgumentException("lbfgsIters must be >= 0, lbfgsSamples and lbfgsMemory >= 1");
         if (segment < 2) throw new IllegalArgumentException("segment length must be at least 2, got " + segment);
         if (!(lr > 0) || !(lrMin >= 0) || lrMin > lr) throw new IllegalArgumentException("need 0 <= lrMin <= lr and lr > 0");
     }
 
     /** The seed's 1-D model: 8 gradient modules of width 64, MLPs 1 → 64 → 64 → 1. */
     public static KoopmanConfig seed1d(long seed) {
-        return new KoopmanConfig(1, 8, 64, true, 64, 8, 1.0, 1.0, 1.0, 1.0, 32, 60, 32, 3e-3, 1e-5, seed, 300, 16384);
+        return new KoopmanConfig(1, 8, 64, true, 64, 8, 1.0, 1.0, 1.0, 1.0, 32, 60, 32, 3e-3, 1e-5, seed, 300, 16384, 100);
     }
 
     /** A copy with another L-BFGS refinement length. */
     public KoopmanConfig withLbfgs(int iters, int windows) {
         return new KoopmanConfig(dof, layers, width, linearModules, netWidth, rollout, wOneStep, wRollout, wRecon, wPhysics,
-            segment, epochs, batch, lr, lrMin, seed, iters, windows);
+            segment, epochs, batch, lr, lrMin, seed, iters, windows, lbfgsMemory);
     }
 
     /** A copy with other training length and seed. */
     public KoopmanConfig withTraining(int epochs, int batch, long seed) {
         return new KoopmanConfig(dof, layers, width, linearModules, netWidth, rollout, wOneStep, wRollout, wRecon, wPhysics,
-            segment, epochs, batch, lr, lrMin, seed, lbfgsIters, lbfgsSamples);
+            segment, epochs, batch, lr, lrMin, seed, lbfgsIters, lbfgsSamples, lbfgsMemory);
     }
 }

@@ -188,7 +188,7 @@ public final class KoopmanFiles {
         }
         int d = (int) get(raw, path, "dof");
         KoopmanConfig c = new KoopmanConfig(d, (int) get(raw, path, "layers"), (int) get(raw, path, "width"), get(raw, path, "linear_modules") != 0,
-            (int) get(raw, path, "net_width"), (int) get(raw, path, "rollout"), 1, 1, 1, 1, 32, 1, 1, 1e-3, 0, 0, 0, 1);
+            (int) get(raw, path, "net_width"), (int) get(raw, path, "rollout"), 1, 1, 1, 1, 32, 1, 1, 1e-3, 0, 0, 0, 1, 1);
         KoopmanModel m = new KoopmanModel(c);
         Checkpoints.Loaded l = Checkpoints.loadAll(path, m, null);
         NdArray sh = l.arrays().get("shift"), sc = l.arrays().get("scale");

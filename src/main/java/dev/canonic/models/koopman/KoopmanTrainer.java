@@ -278,7 +278,7 @@ public final class KoopmanTrainer {
             Tensor[] before = new Tensor[params.size()];
             for (int i = 0; i < before.length; i++) before[i] = params.get(i).value();
             double valBefore = evaluate(valOrbits, vwin, vpick)[4];
-            dev.canonic.nn.Lbfgs.Result res = new dev.canonic.nn.Lbfgs(params, 20).minimise(grads -> {
+            dev.canonic.nn.Lbfgs.Result res = new dev.canonic.nn.Lbfgs(params, cfg.lbfgsMemory()).minimise(grads -> {
                 for (int i = 0; i < leaves.length; i++) leaves[i] = params.get(i).value();
                 Tensor loss = null;
                 for (int q = 0; q < full.size(); q++) {

@@ -19,7 +19,7 @@ class KoopmanResumeTest {
     private static KoopmanConfig config(int epochs, long seed) {
         KoopmanConfig b = KoopmanConfig.seed1d(seed);
         return new KoopmanConfig(1, 2, 8, b.linearModules(), 8, 4, b.wOneStep(), b.wRollout(), b.wRecon(), b.wPhysics(),
-            8, epochs, 4, 3e-3, 1e-5, seed, 5, 64);
+            8, epochs, 4, 3e-3, 1e-5, seed, 5, 64, 20);
     }
 
     /** Harmonic oscillator orbits, ω0 = 0.5, step 0.1. */
