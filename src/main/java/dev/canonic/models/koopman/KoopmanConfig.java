@@ -39,7 +39,7 @@ public record KoopmanConfig(int dof, int layers, int width, boolean linearModule
 
     /** The seed's 1-D model: 8 gradient modules of width 64, MLPs 1 → 64 → 64 → 1. */
     public static KoopmanConfig seed1d(long seed) {
-        return new KoopmanConfig(1, 8, 64, true, 64, 8, 1.0, 1.0, 1.0, 1.0, 32, 60, 32, 3e-3, 1e-5, seed, 300, 16384, 100);
+        return new KoopmanConfig(1, 8, 64, true, 64, 8, 1.0, 1.0, 1.0, 1.0, 32, 60, 32, 3e-3, 1e-5, seed, 300, 4096, 100);
     }
 
     /** A copy with another L-BFGS refinement length. */
