@@ -13,6 +13,15 @@ public interface Backend {
     /** A new zero-filled buffer of n elements. */
     Buffer alloc(int n);
 
+    /**
+     * A buffer of n elements for the output of a kernel that writes every element (see the
+     * "written completely" rule above): its contents are unspecified. The CPU backend hands back a
+     * recycled array inside a {@code BufferPool} scope; the default is {@link #alloc}.
+     */
+    default Buffer allocOutput(int n) {
+        return alloc(n);
+    }
+
     /** A new buffer holding a copy of the host values. */
     Buffer fromHost(double[] values);
 

@@ -86,7 +86,7 @@ public final class Tensor {
     /** Every element equal to v. */
     public static Tensor full(double v, int... shape) {
         Backend be = Backends.defaultBackend();
-        Buffer b = be.alloc(Shapes.size(shape));
+        Buffer b = be.allocOutput(Shapes.size(shape));
         be.fill(b, v);
         return new Tensor(b, shape.clone());
     }
@@ -112,7 +112,7 @@ public final class Tensor {
 
     /** Counter-based uniform numbers in [0, 1) from the backend (the same on every backend). */
     public static Tensor uniform(Backend backend, long seed, long offset, int... shape) {
-        Buffer b = backend.alloc(Shapes.size(shape));
+        Buffer b = backend.allocOutput(Shapes.size(shape));
         backend.uniform(seed, offset, b, Shapes.size(shape));
         return new Tensor(b, shape.clone());
     }

@@ -1,6 +1,7 @@
 package dev.canonic.nn;
 
 import dev.canonic.core.Autograd;
+import dev.canonic.core.BufferPool;
 import dev.canonic.core.Tensor;
 import dev.canonic.io.NdArray;
 import me.tongfei.progressbar.DelegatingProgressBarConsumer;
@@ -196,6 +197,8 @@ public final class Trainer {
     private final Optimizer opt;
     private final Objective objective;
     private final Config config;
+    private boolean recycle;
+    private BufferPool pool = BufferPool.off();
 
     /** A trainer of model's parameters (those the optimiser updates) with objective. */
     public Trainer(Module model, Optimizer opt, Objective objective, Config config) {
@@ -205,8 +208,28 @@ public final class Trainer {
         this.config = config;
     }
 
+    /**
+     * Recycles the buffers of each batch's intermediate results in the next batch ({@link BufferPool};
+     * off by default). Results are bitwise the same. Only for objectives that keep no tensor they
+     * compute from one call to the next (reading a tensor computed in an earlier batch then throws
+     * IllegalStateException); returns this.
+     */
+    public Trainer recycleBuffers(boolean on) {
+        this.recycle = on;
+        return this;
+    }
+
     /** Trains on train (arrays with a common first axis); test may be null. */
     public History fit(Tensor[] train, Tensor[] test) {
+        pool = recycle ? new BufferPool() : BufferPool.off();
+        try {
+            return fitWithPool(train, test);
+        } finally {
+            pool = BufferPool.off();
+        }
+    }
+
+    private History fitWithPool(Tensor[] train, Tensor[] test) {
         int n = rows(train, "train");
         if (test != null) rows(test, "test");
         History h = new History();
@@ -240,16 +263,22 @@ public final class Trainer {
                 for (int b = 0; b < batches; b++) {
                     int lo = b * config.batchSize(), hi = Math.min(n, lo + config.batchSize());
                     int[] idx = Arrays.copyOfRange(order, lo, hi);
-                    LinkedHashMap<String, Tensor> terms = objective.losses(select(train, idx));
-                    Tensor total = totalOf(terms, "train", epoch, b, h);
-                    accumulate(sums, terms, total, hi - lo);
-                    for (int i = 0; i < leaves.length; i++) leaves[i] = params.get(i).value();
-                    Tensor[] g = Autograd.grad(new Tensor[] {total}, leaves, null, false);
-                    if (config.clipNorm() > 0) g = GradClip.byGlobalNorm(g, config.clipNorm()).grads();
+                    Tensor[] g;
+                    double totalValue;
+                    try (BufferPool.Scope sc = pool.open()) {
+                        LinkedHashMap<String, Tensor> terms = objective.losses(select(train, idx));
+                        Tensor total = totalOf(terms, "train", epoch, b, h);
+                        accumulate(sums, terms, total, hi - lo);
+                        for (int i = 0; i < leaves.length; i++) leaves[i] = params.get(i).value();
+                        g = Autograd.grad(new Tensor[] {total}, leaves, null, false);
+                        if (config.clipNorm() > 0) g = GradClip.byGlobalNorm(g, config.clipNorm()).grads();
+                        sc.keep(g);
+                        totalValue = total.item();
+                    }
                     opt.step(g);
                     if (bar != null) {
                         bar.step();
-                        bar.setExtraMessage(String.format(" epoch %d loss %.3e", epoch + 1, total.item()));
+                        bar.setExtraMessage(String.format(" epoch %d loss %.3e", epoch + 1, totalValue));
                     }
                 }
                 h.lr.add(lrUsed);
@@ -310,9 +339,11 @@ public final class Trainer {
                 int hi = Math.min(n, lo + config.batchSize());
                 int[] idx = new int[hi - lo];
                 for (int i = 0; i < idx.length; i++) idx[i] = lo + i;
-                LinkedHashMap<String, Tensor> terms = objective.losses(select(test, idx));
-                Tensor total = totalOf(terms, "test", epoch, b, h);
-                accumulate(sums, terms, total, hi - lo);
+                try (BufferPool.Scope sc = pool.open()) {
+                    LinkedHashMap<String, Tensor> terms = objective.losses(select(test, idx));
+                    Tensor total = totalOf(terms, "test", epoch, b, h);
+                    accumulate(sums, terms, total, hi - lo);
+                }
             }
             return divide(sums, n);
         } finally {

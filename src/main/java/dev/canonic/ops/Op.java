@@ -76,7 +76,7 @@ public sealed interface Op {
         public Tensor forward(Tensor[] in) {
             Tensor x = in[0];
             Backend be = x.backend();
-            Buffer o = be.alloc(x.size());
+            Buffer o = be.allocOutput(x.size());
             be.unary(kind, x.buffer(), o, x.size());
             return Tensor.wrap(o, x.shape());
         }
@@ -135,7 +135,7 @@ public sealed interface Op {
             Tensor a = in[0], b = in[1];
             Backend be = backendOf(name(), in);
             int[] shape = Shapes.broadcast(name(), a.shape(), b.shape());
-            Buffer o = be.alloc(Shapes.size(shape));
+            Buffer o = be.allocOutput(Shapes.size(shape));
             be.binary(kind, a.buffer(), Shapes.broadcastStrides(a.shape(), shape),
                 b.buffer(), Shapes.broadcastStrides(b.shape(), shape), o, shape);
             return Tensor.wrap(o, shape);
@@ -197,7 +197,7 @@ public sealed interface Op {
             Tensor c = in[0], a = in[1], b = in[2];
             Backend be = backendOf(name(), in);
             int[] shape = Shapes.broadcast(name(), Shapes.broadcast(name(), c.shape(), a.shape()), b.shape());
-            Buffer o = be.alloc(Shapes.size(shape));
+            Buffer o = be.allocOutput(Shapes.size(shape));
             be.where(c.buffer(), Shapes.broadcastStrides(c.shape(), shape), a.buffer(), Shapes.broadcastStrides(a.shape(), shape),
                 b.buffer(), Shapes.broadcastStrides(b.shape(), shape), o, shape);
             return Tensor.wrap(o, shape);
@@ -235,7 +235,7 @@ public sealed interface Op {
                 int outer = 1, inner = 1;
                 for (int d = 0; d < ax; d++) outer *= curShape[d];
                 for (int d = ax + 1; d < curShape.length; d++) inner *= curShape[d];
-                Buffer o = be.alloc(outer * inner);
+                Buffer o = be.allocOutput(outer * inner);
                 be.reduce(ReduceKind.SUM, cur, outer, curShape[ax], inner, o);
                 cur = o;
                 curShape[ax] = 1;
@@ -275,7 +275,7 @@ public sealed interface Op {
             int outer = 1, inner = 1;
             for (int d = 0; d < axis; d++) outer *= shape[d];
             for (int d = axis + 1; d < shape.length; d++) inner *= shape[d];
-            Buffer o = x.backend().alloc(outer * inner);
+            Buffer o = x.backend().allocOutput(outer * inner);
             x.backend().reduce(ReduceKind.MAX, x.buffer(), outer, shape[axis], inner, o);
             int[] keep = shape.clone();
             keep[axis] = 1;
@@ -322,7 +322,7 @@ public sealed interface Op {
                 throw new IllegalArgumentException("expand: shape " + Shapes.str(x.shape()) + " cannot be expanded to " + Shapes.str(shape));
             }
             Backend be = x.backend();
-            Buffer o = be.alloc(Shapes.size(shape));
+            Buffer o = be.allocOutput(Shapes.size(shape));
             be.copy(x.buffer(), 0, Shapes.broadcastStrides(x.shape(), shape), shape, o, 0, Shapes.strides(shape));
             return Tensor.wrap(o, shape);
         }
@@ -396,7 +396,7 @@ public sealed interface Op {
                 os[i] = s[perm[i]];
                 ss[i] = st[perm[i]];
             }
-            Buffer o = x.backend().alloc(x.size());
+            Buffer o = x.backend().allocOutput(x.size());
             x.backend().copy(x.buffer(), 0, ss, os, o, 0, Shapes.strides(os));
             return Tensor.wrap(o, os);
         }
@@ -431,7 +431,7 @@ public sealed interface Op {
             int[] os = s.clone();
             os[axis] = end - start;
             int[] st = Shapes.strides(s);
-            Buffer o = x.backend().alloc(Shapes.size(os));
+            Buffer o = x.backend().allocOutput(Shapes.size(os));
             x.backend().copy(x.buffer(), start * st[axis], st, os, o, 0, Shapes.strides(os));
             return Tensor.wrap(o, os);
         }
@@ -456,7 +456,7 @@ public sealed interface Op {
             int[] os = s.clone();
             os[axis] = len;
             int[] ost = Shapes.strides(os);
-            Buffer o = x.backend().alloc(Shapes.size(os));
+            Buffer o = x.backend().alloc(Shapes.size(os));   // zeros around the copied block
             x.backend().copy(x.buffer(), 0, Shapes.strides(s), s, o, start * ost[axis], ost);
             return Tensor.wrap(o, os);
         }
@@ -488,7 +488,7 @@ public sealed interface Op {
             int[] os = s0.clone();
             os[axis] = total;
             int[] ost = Shapes.strides(os);
-            Buffer o = be.alloc(Shapes.size(os));
+            Buffer o = be.allocOutput(Shapes.size(os));
             int at = 0;
             for (Tensor t : in) {
                 be.copy(t.buffer(), 0, Shapes.strides(t.shape()), t.shape(), o, at * ost[axis], ost);
@@ -527,7 +527,7 @@ public sealed interface Op {
             for (int d = axis + 1; d < s.length; d++) inner *= s[d];
             int[] os = s.clone();
             os[axis] = idx.length;
-            Buffer o = x.backend().alloc(Shapes.size(os));
+            Buffer o = x.backend().allocOutput(Shapes.size(os));
             x.backend().indexSelect(x.buffer(), outer, s[axis], inner, idx, o);
             return Tensor.wrap(o, os);
         }
@@ -569,7 +569,7 @@ public sealed interface Op {
             for (int d = axis + 1; d < s.length; d++) inner *= s[d];
             int[] os = s.clone();
             os[axis] = len;
-            Buffer o = x.backend().alloc(Shapes.size(os));
+            Buffer o = x.backend().allocOutput(Shapes.size(os));
             x.backend().indexAdd(x.buffer(), outer, len, inner, idx, o);
             return Tensor.wrap(o, os);
         }
@@ -632,7 +632,7 @@ public sealed interface Op {
             int[] os = Arrays.copyOf(batchShape, batchShape.length + 2);
             os[batchShape.length] = m;
             os[batchShape.length + 1] = n;
-            Buffer o = be.alloc(Shapes.size(os));
+            Buffer o = be.allocOutput(Shapes.size(os));
             be.gemm(batch, m, n, ka, a.buffer(), ab.length == 0 ? 0 : m * ka, transA, b.buffer(), bb.length == 0 ? 0 : ka * n, transB, o);
             return Tensor.wrap(o, os);
         }
@@ -665,7 +665,7 @@ public sealed interface Op {
         public Tensor forward(Tensor[] in) {
             Tensor a = in[0];
             int n = checkSquare(name(), a);
-            Buffer o = a.backend().alloc(a.size());
+            Buffer o = a.backend().allocOutput(a.size());
             a.backend().inverse(a.buffer(), n == 0 ? 0 : a.size() / (n * n), n, o);
             return Tensor.wrap(o, a.shape());
         }
@@ -687,7 +687,7 @@ public sealed interface Op {
             int n = checkSquare(name(), a);
             int[] s = a.shape();
             int[] os = Arrays.copyOf(s, s.length - 2);
-            Buffer o = a.backend().alloc(Shapes.size(os));
+            Buffer o = a.backend().allocOutput(Shapes.size(os));
             a.backend().det(a.buffer(), Shapes.size(os), n, o);
             return Tensor.wrap(o, os);
         }
@@ -718,7 +718,7 @@ public sealed interface Op {
                 throw new IllegalArgumentException("solve: right-hand side of shape " + Shapes.str(bs) + " does not match matrices " + Shapes.str(as));
             }
             int r = bs[bs.length - 1];
-            Buffer o = be.alloc(b.size());
+            Buffer o = be.allocOutput(b.size());
             be.solve(a.buffer(), b.buffer(), n == 0 ? 0 : a.size() / (n * n), n, r, o);
             return Tensor.wrap(o, bs);
         }

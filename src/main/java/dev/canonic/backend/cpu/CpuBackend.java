@@ -69,7 +69,9 @@ public final class CpuBackend implements Backend {
         if (!(b instanceof CpuBuffer)) {
             throw new IllegalArgumentException("cpu backend given a buffer of backend " + b.backend().name());
         }
-        return ((CpuBuffer) b).a;
+        double[] a = ((CpuBuffer) b).a;
+        if (a == null) throw CpuBuffer.released();
+        return a;
     }
 
     /** Wraps a host array without copying. */
@@ -77,9 +79,16 @@ public final class CpuBackend implements Backend {
         return new CpuBuffer(values);
     }
 
+    /** A zero-filled buffer; inside a BufferPool scope a recycled array, zero-filled. */
     @Override
     public Buffer alloc(int n) {
-        return new CpuBuffer(new double[n]);
+        return CpuArena.alloc(n, true);
+    }
+
+    /** An output buffer; inside a BufferPool scope a recycled array holding stale values. */
+    @Override
+    public Buffer allocOutput(int n) {
+        return CpuArena.alloc(n, false);
     }
 
     @Override
