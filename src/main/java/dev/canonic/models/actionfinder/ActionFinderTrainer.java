@@ -1,6 +1,7 @@
 package dev.canonic.models.actionfinder;
 
 import dev.canonic.core.Autograd;
+import dev.canonic.core.BufferPool;
 import dev.canonic.core.Tensor;
 import dev.canonic.io.NdArray;
 import dev.canonic.nn.Adam;
@@ -148,6 +149,8 @@ public final class ActionFinderTrainer {
     private final Split split;
     private final int[][] members;
     private Consumer<String> progress;
+    private boolean recycle = true;
+    private BufferPool pool = BufferPool.off();
 
     /**
      * @param model the model (its toy decides which points are valid)
@@ -173,6 +176,15 @@ public final class ActionFinderTrainer {
         return this;
     }
 
+    /**
+     * Recycles the buffers of each batch's intermediate results in the next batch ({@link BufferPool};
+     * on by default); results are bitwise the same either way. Returns this.
+     */
+    public ActionFinderTrainer recycleBuffers(boolean on) {
+        this.recycle = on;
+        return this;
+    }
+
     public Split split() {
         return split;
     }
@@ -195,6 +207,15 @@ public final class ActionFinderTrainer {
 
     /** Runs (or resumes) training; the best test epoch's weights are in the model afterwards. */
     public History train() throws IOException {
+        pool = recycle ? new BufferPool() : BufferPool.off();
+        try {
+            return run();
+        } finally {
+            pool = BufferPool.off();
+        }
+    }
+
+    private History run() throws IOException {
         List<Parameter> params = model.trainableParameters();
         Adam opt = new Adam(params, settings.lr());
         List<double[]> trainHist = new ArrayList<>(), testHist = new ArrayList<>();
@@ -241,15 +262,20 @@ public final class ActionFinderTrainer {
                 int[] ss = Arrays.copyOfRange(order, b0, Math.min(order.length, b0 + settings.batchStreams()));
                 Object[] bt = batch(ss);
                 Streams st = (Streams) bt[1];
-                ActionFinderModel.Output o = model.forward((Tensor) bt[0], st);
-                checkFinite(o.terms(), epoch, "training");
-                lastIt = o.pass().solve().iterations();
-                lastConv = o.pass().solve().converged();
-                lastWorst = o.pass().solve().worstStream() < 0 ? -1 : streams.label(ss[o.pass().solve().worstStream()]);
-                ill += o.illConditioned().length;
-                Tensor[] leaves = new Tensor[params.size()];
-                for (int i = 0; i < leaves.length; i++) leaves[i] = params.get(i).value();
-                Tensor[] grads = Autograd.grad(new Tensor[] {o.loss()}, leaves, null, false);
+                Tensor[] grads;
+                double[] terms;
+                try (BufferPool.Scope sc = pool.open()) {
+                    ActionFinderModel.Output o = model.forward((Tensor) bt[0], st);
+                    terms = o.terms();
+                    checkFinite(terms, epoch, "training");
+                    lastIt = o.pass().solve().iterations();
+                    lastConv = o.pass().solve().converged();
+                    lastWorst = o.pass().solve().worstStream() < 0 ? -1 : streams.label(ss[o.pass().solve().worstStream()]);
+                    ill += o.illConditioned().length;
+                    Tensor[] leaves = new Tensor[params.size()];
+                    for (int i = 0; i < leaves.length; i++) leaves[i] = params.get(i).value();
+                    grads = sc.keep(Autograd.grad(new Tensor[] {o.loss()}, leaves, null, false));
+                }
                 for (int i = 0; i < grads.length; i++) {
                     final Parameter pi = params.get(i);
                     for (double g : grads[i].toArray()) {
@@ -264,7 +290,7 @@ public final class ActionFinderTrainer {
                     rejected++;
                 }
                 int n = st.rows();
-                for (int k = 0; k < 4; k++) sum[k] += o.terms()[k] * n;
+                for (int k = 0; k < 4; k++) sum[k] += terms[k] * n;
                 rows += n;
             }
             double[] tr = new double[4];
@@ -316,8 +342,11 @@ public final class ActionFinderTrainer {
             int[] part = Arrays.copyOfRange(ss, b0, Math.min(ss.length, b0 + settings.batchStreams()));
             Object[] bt = batch(part);
             Streams st = (Streams) bt[1];
-            ActionFinderModel.Output o = model.forward((Tensor) bt[0], st);
-            for (int k = 0; k < 4; k++) sum[k] += o.terms()[k] * st.rows();
+            double[] terms;
+            try (BufferPool.Scope sc = pool.open()) {
+                terms = model.forward((Tensor) bt[0], st).terms();
+            }
+            for (int k = 0; k < 4; k++) sum[k] += terms[k] * st.rows();
             rows += st.rows();
         }
         model.train(was);

@@ -1,6 +1,7 @@
 package dev.canonic.models.koopman;
 
 import dev.canonic.core.Autograd;
+import dev.canonic.core.BufferPool;
 import dev.canonic.core.GradMode;
 import dev.canonic.core.Tensor;
 import dev.canonic.io.NdArray;
@@ -42,6 +43,8 @@ public final class KoopmanTrainer {
     private Path checkpoint;
     private boolean resume;
     private int haltAfter = -1;
+    private boolean recycle = true;
+    private BufferPool pool = BufferPool.off();
 
     /**
      * @param model       the model (its configuration gives the training settings)
@@ -87,6 +90,15 @@ public final class KoopmanTrainer {
     public KoopmanTrainer checkpoint(Path path, boolean resume) {
         this.checkpoint = path;
         this.resume = resume;
+        return this;
+    }
+
+    /**
+     * Recycles the buffers of each step's intermediate results in the next step ({@link BufferPool};
+     * on by default). The results are bitwise the same either way; off allocates every result afresh.
+     */
+    public KoopmanTrainer recycleBuffers(boolean on) {
+        this.recycle = on;
         return this;
     }
 
@@ -148,6 +160,15 @@ public final class KoopmanTrainer {
     /** Runs the whole training; returns the history. The model ends with the best validation epoch's parameters. */
     public History train() {
         KoopmanConfig cfg = model.config();
+        pool = recycle ? new BufferPool() : BufferPool.off();
+        try {
+            return run(cfg);
+        } finally {
+            pool = BufferPool.off();   // the arrays held for reuse go to the garbage collector
+        }
+    }
+
+    private History run(KoopmanConfig cfg) {
         int r = cfg.rollout();
         List<double[]> a = new ArrayList<>(), b = new ArrayList<>();
         for (double[][] o : trainOrbits) for (int k = 0; k + 1 < o.length; k++) {
@@ -223,16 +244,20 @@ public final class KoopmanTrainer {
                     double weight = 0;
                     for (int i = from; i < to; i++) weight += win[order[i]][2] / samples;
                     for (int i = 0; i < leaves.length; i++) leaves[i] = params.get(i).value();
-                    KoopmanModel.Losses l = model.losses(xs);
-                    double[] v = l.values();
-                    for (int i = 0; i < v.length; i++) {
-                        if (!Double.isFinite(v[i])) {
-                            throw new ArithmeticException("training diverged: loss term '" + KoopmanModel.LOSS_NAMES[i] + "' is " + v[i]
-                                + " at epoch " + epoch + ", step " + step);
+                    double[] v;
+                    Tensor[] g;
+                    try (BufferPool.Scope sc = pool.open()) {
+                        KoopmanModel.Losses l = model.losses(xs);
+                        v = l.values();
+                        for (int i = 0; i < v.length; i++) {
+                            if (!Double.isFinite(v[i])) {
+                                throw new ArithmeticException("training diverged: loss term '" + KoopmanModel.LOSS_NAMES[i] + "' is " + v[i]
+                                    + " at epoch " + epoch + ", step " + step);
+                            }
+                            sum[i] += v[i] * weight;
                         }
-                        sum[i] += v[i] * weight;
+                        g = sc.keep(Autograd.grad(new Tensor[] {l.total()}, leaves, null, false));
                     }
-                    Tensor[] g = Autograd.grad(new Tensor[] {l.total()}, leaves, null, false);
                     opt.step(g);
                     step++;
                     if (pb != null) {
@@ -280,14 +305,16 @@ public final class KoopmanTrainer {
             double valBefore = evaluate(valOrbits, vwin, vpick)[4];
             dev.canonic.nn.Lbfgs.Result res = new dev.canonic.nn.Lbfgs(params, cfg.lbfgsMemory()).minimise(grads -> {
                 for (int i = 0; i < leaves.length; i++) leaves[i] = params.get(i).value();
-                Tensor loss = null;
-                for (int q = 0; q < full.size(); q++) {
-                    Tensor lq = model.losses(full.get(q)).total().mul(fullW.get(q));
-                    loss = loss == null ? lq : loss.add(lq);
+                try (BufferPool.Scope sc = pool.open()) {
+                    Tensor loss = null;
+                    for (int q = 0; q < full.size(); q++) {
+                        Tensor lq = model.losses(full.get(q)).total().mul(fullW.get(q));
+                        loss = loss == null ? lq : loss.add(lq);
+                    }
+                    Tensor[] g = sc.keep(Autograd.grad(new Tensor[] {loss}, leaves, null, false));
+                    System.arraycopy(g, 0, grads, 0, g.length);
+                    return loss.item();
                 }
-                Tensor[] g = Autograd.grad(new Tensor[] {loss}, leaves, null, false);
-                System.arraycopy(g, 0, grads, 0, g.length);
-                return loss.item();
             }, cfg.lbfgsIters(), 0.0);
             double valAfter = evaluate(valOrbits, vwin, vpick)[4];
             if (!(valAfter <= valBefore)) {
@@ -368,7 +395,10 @@ public final class KoopmanTrainer {
         double tot = 0;
         for (int i : sorted) tot += win[i][2];
         for (int[] run : runs(win, sorted, 256)) {
-            double[] v = model.losses(batch(orbits, win, sorted, run[0], run[1])).values();
+            double[] v;
+            try (BufferPool.Scope sc = pool.open()) {
+                v = model.losses(batch(orbits, win, sorted, run[0], run[1])).values();
+            }
             double w = 0;
             for (int i = run[0]; i < run[1]; i++) w += win[sorted[i]][2] / tot;
             for (int i = 0; i < v.length; i++) sum[i] += v[i] * w;

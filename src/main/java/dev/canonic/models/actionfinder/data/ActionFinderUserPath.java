@@ -294,7 +294,7 @@ public final class ActionFinderUserPath {
         List<Tensor> initial = new ArrayList<>();
         for (dev.canonic.nn.Parameter p : params) initial.add(Tensor.of(p.value().toArray(), p.shape()));
         double initialTest = testLoss(model, set, members, test, o.batchStreams());
-        Trainer.History h = new Trainer(model, adam, obj, tc).fit(new Tensor[] {column(train)}, new Tensor[] {column(test)});
+        Trainer.History h = new Trainer(model, adam, obj, tc).recycleBuffers(true).fit(new Tensor[] {column(train)}, new Tensor[] {column(test)});
         boolean keptInitial = initialTest <= h.bestLoss();
         if (keptInitial) {
             for (int i = 0; i < params.size(); i++) params.get(i).set(initial.get(i));
