@@ -10,7 +10,8 @@ import java.util.Arrays;
  * <pre>java --add-modules jdk.incubator.vector -cp CP dev.canonic.bench.StepQuick W2 2 3 7 [batch]</pre>
  *
  * runs workload W2 on 2 engine threads, 3 warm-up and 7 timed steps, and prints each time, the
- * median and the loss.
+ * median and the loss. Steps recycle their buffers ({@code dev.canonic.core.BufferPool}) unless
+ * -Dcanonic.pool=false.
  */
 public final class StepQuick {
     private StepQuick() {
@@ -34,7 +35,8 @@ public final class StepQuick {
         double[] sorted = t.clone();
         Arrays.sort(sorted);
         double med = reps % 2 == 1 ? sorted[reps / 2] : 0.5 * (sorted[reps / 2 - 1] + sorted[reps / 2]);
-        System.out.printf("%s threads %d batch %d: median %.4f s over %d (%s), loss %.6e%n", id, threads, batch, med, reps,
+        System.out.printf("%s threads %d batch %d pool %s: median %.4f s over %d (%s), loss %.6e%n", id, threads, batch,
+            dev.canonic.core.BufferPool.enabled() ? "on" : "off", med, reps,
             Arrays.toString(Arrays.stream(t).map(x -> Math.round(x * 1e4) / 1e4).toArray()), loss);
     }
 }

@@ -1,6 +1,7 @@
 package dev.canonic.bench;
 
 import dev.canonic.core.Autograd;
+import dev.canonic.core.BufferPool;
 import dev.canonic.core.Tensor;
 import dev.canonic.nn.Activation;
 import dev.canonic.nn.Mlp;
@@ -18,7 +19,8 @@ import java.util.Random;
  * The standard workloads W2–W5 (../../shared/BENCHMARKS.md) built from the engine's own layers, in
  * the same operation order as their PyTorch twins in bench/pytorch/workloads.py. A {@link Step} holds
  * the model and its inputs; {@link Step#run()} is one "step": forward, loss, backward to every
- * parameter gradient (no optimiser), and returns the loss. The JMH classes W2ResDense … W5Koopman
+ * parameter gradient (no optimiser), and returns the loss; each step's intermediate buffers are
+ * recycled by the next ({@link BufferPool}; -Dcanonic.pool=false turns that off). The JMH classes W2ResDense … W5Koopman
  * time it; {@link Equivalence} checks it against PyTorch on identical weights.
  */
 public final class Workloads {
@@ -30,6 +32,7 @@ public final class Workloads {
         final Module model;
         final List<Parameter> params;
         final Tensor[] leaves;
+        final BufferPool pool = new BufferPool();
         Tensor[] grads;
 
         Step(Module model) {
@@ -41,8 +44,17 @@ public final class Workloads {
         /** The loss with its graph (forward only). */
         abstract Tensor loss();
 
-        /** Forward, loss, backward to every parameter; returns the loss value. */
-        public double run() {
+        /** Forward, loss, backward to every parameter; returns the loss value. Only the gradients outlive the step. */
+        public final double run() {
+            try (BufferPool.Scope s = pool.open()) {
+                double l = compute();
+                s.keep(grads);
+                return l;
+            }
+        }
+
+        /** The step itself: sets {@link #grads}, returns the loss value. */
+        double compute() {
             for (int i = 0; i < leaves.length; i++) leaves[i] = params.get(i).value();
             Tensor l = loss();
             grads = Autograd.grad(new Tensor[] {l}, leaves, null, false);
@@ -236,7 +248,7 @@ public final class Workloads {
         }
 
         @Override
-        public double run() {
+        double compute() {
             dev.canonic.models.actionfinder.ActionFinderStep.Result r = dev.canonic.models.actionfinder.ActionFinderStep.step(in);
             grads = r.grads();
             return r.loss();
