@@ -1,5 +1,8 @@
 package dev.canonic.core;
 
+import dev.canonic.backend.Buffer;
+import dev.canonic.backend.cpu.CpuArena;
+
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,12 +31,17 @@ public final class Autograd {
      * @param cotangents  one per output, same shape; null means ones (so a scalar output gives its gradient)
      * @param createGraph record the backward computation so that the result can be differentiated again
      * @return one gradient per input, same shape; zeros where an input does not influence the outputs
+     *
+     * <p>Inside a {@link BufferPool} scope and without createGraph, the backward pass hands its own
+     * dead temporaries back to the pool as it goes (see {@link Recycler}), so the next operation
+     * reuses them while they are still in cache.
      */
     public static Tensor[] grad(Tensor[] outputs, Tensor[] inputs, Tensor[] cotangents, boolean createGraph) {
         if (cotangents != null && cotangents.length != outputs.length) {
             throw new IllegalArgumentException("grad: " + outputs.length + " outputs but " + cotangents.length + " cotangents");
         }
         Map<Tensor, Tensor> grads = new IdentityHashMap<>();
+        Recycler rec = createGraph ? null : Recycler.open();
         for (int i = 0; i < outputs.length; i++) {
             Tensor o = outputs[i];
             Tensor c = cotangents == null || cotangents[i] == null ? null : cotangents[i];
@@ -44,7 +52,7 @@ public final class Autograd {
                     + " for output of shape " + Shapes.str(o.shape()));
             }
             if (!o.requiresGrad()) continue;
-            accumulate(grads, o, c);
+            accumulate(grads, o, c, rec);
         }
         Set<Tensor> wanted = Collections.newSetFromMap(new IdentityHashMap<>());
         Collections.addAll(wanted, inputs);
@@ -54,15 +62,24 @@ public final class Autograd {
                 Tensor t = order.get(k);
                 Tensor g = grads.get(t);
                 if (g == null || t.node == null) continue;
-                if (!wanted.contains(t)) grads.remove(t);
+                if (!wanted.contains(t)) {
+                    grads.remove(t);
+                    if (rec != null) rec.dropped(g);
+                }
                 Node n = t.node;
                 boolean any = false;
                 for (Tensor in : n.inputs) if (in.requiresGrad()) any = true;
-                if (!any) continue;
-                Tensor[] gin = n.op.vjp(n.inputs, t, g);
-                for (int i = 0; i < gin.length; i++) {
-                    if (gin[i] != null && n.inputs[i].requiresGrad()) accumulate(grads, n.inputs[i], gin[i]);
+                if (!any) {
+                    if (rec != null) rec.flush();
+                    continue;
                 }
+                int before = rec == null ? -1 : CpuArena.mark();
+                Tensor[] gin = n.op.vjp(n.inputs, t, g);
+                if (rec != null) rec.releaseTemporaries(before, gin, n.inputs);
+                for (int i = 0; i < gin.length; i++) {
+                    if (gin[i] != null && n.inputs[i].requiresGrad()) accumulate(grads, n.inputs[i], gin[i], rec);
+                }
+                if (rec != null) rec.flush();
             }
         }
         Tensor[] result = new Tensor[inputs.length];
@@ -74,13 +91,84 @@ public final class Autograd {
         return result;
     }
 
-    private static void accumulate(Map<Tensor, Tensor> grads, Tensor t, Tensor g) {
+    private static void accumulate(Map<Tensor, Tensor> grads, Tensor t, Tensor g, Recycler rec) {
         if (!Arrays.equals(g.shape(), t.shape())) {
             throw new IllegalStateException("backward of " + (t.node == null ? "leaf" : t.node.op.name())
                 + " produced a gradient of shape " + Shapes.str(g.shape()) + " for a tensor of shape " + Shapes.str(t.shape()));
         }
         Tensor prev = grads.get(t);
-        grads.put(t, prev == null ? g : prev.add(g));
+        Tensor sum = prev == null ? g : prev.add(g);
+        grads.put(t, sum);
+        if (rec != null) {
+            rec.held(sum);
+            if (prev != null) {
+                rec.dropped(prev);
+                rec.consumed(g);   // g may still be the value of another tensor (a rule may return it twice)
+            }
+        }
+    }
+
+    /**
+     * Early recycling in a backward pass without createGraph, inside a {@link BufferPool} scope.
+     * Only buffers allocated by this pass are ever released, and only when nothing can read them:
+     * (1) what a backward rule allocated and did not return — rules are pure tensor code and record
+     * no graph here, so nothing else can reach those buffers; (2) a cotangent (or partial sum of
+     * cotangents) once it is out of the pass's map and no value left in the map shares its buffer.
+     * Gradients returned to the caller stay in the map to the end, so they are never released.
+     */
+    private static final class Recycler {
+        final int mark;
+        final IdentityHashMap<Buffer, int[]> refs = new IdentityHashMap<>();
+        final List<Tensor> candidates = new ArrayList<>();
+
+        private Recycler(int mark) {
+            this.mark = mark;
+        }
+
+        /** A recycler when a scope is open on this thread, else null. */
+        static Recycler open() {
+            int m = CpuArena.mark();
+            return m < 0 ? null : new Recycler(m);
+        }
+
+        /** v became a value of the map. */
+        void held(Tensor v) {
+            int[] c = refs.get(v.buffer());
+            if (c == null) refs.put(v.buffer(), new int[] {1});
+            else c[0]++;
+        }
+
+        /** v stopped being a value of the map: released at the next flush unless another value shares its buffer. */
+        void dropped(Tensor v) {
+            int[] c = refs.get(v.buffer());
+            if (c != null) c[0]--;
+            candidates.add(v);
+        }
+
+        /** v, not a value of the map itself, was used up: released at the next flush unless a value shares its buffer. */
+        void consumed(Tensor v) {
+            candidates.add(v);
+        }
+
+        void flush() {
+            for (Tensor v : candidates) {
+                Buffer b = v.buffer();
+                int[] c = refs.get(b);
+                if (c != null && c[0] > 0) continue;
+                refs.remove(b);
+                CpuArena.releaseIfSince(b, mark);
+            }
+            candidates.clear();
+        }
+
+        /** Releases what a backward rule allocated since before, except the buffers of its results. */
+        void releaseTemporaries(int before, Tensor[] gin, Tensor[] inputs) {
+            Set<Buffer> live = Collections.newSetFromMap(new IdentityHashMap<>());
+            for (int i = 0; i < gin.length; i++) {
+                if (gin[i] != null && inputs[i].requiresGrad()) live.add(gin[i].buffer());
+            }
+            CpuArena.releaseSince(before, live);
+        }
     }
 
     /**

@@ -146,6 +146,14 @@ class BufferPoolTest {
         Tensor gg = Autograd.grad(new Tensor[] {g[0].square().sum().add(g[1].abs().sum())}, new Tensor[] {a, w}, null, false)[1];
         out.add(g[0]); out.add(g[1]); out.add(gg);
         out.add(Autograd.jacobian(x -> x.tanh().matmul(w.detach().slice(0, 0, 48).slice(1, 0, 6)), Tensor.randn(rng, 40, 48), false));
+        // every backward rule once more, without createGraph: the pass recycles its temporaries as it goes
+        Tensor all = a.add(a).mul(a.add(a)).sum();   // a rule returning one cotangent for both inputs
+        for (int i = 0; i < out.size(); i++) {
+            Tensor t = out.get(i);
+            if (t.requiresGrad()) all = all.add(t.mul(t.add(1.0)).sum().mul(1.0 / (i + 1)));
+        }
+        Tensor[] ga = Autograd.grad(new Tensor[] {all}, new Tensor[] {a, w, out.get(3)}, null, false);
+        out.add(ga[0]); out.add(ga[1]); out.add(ga[2]);
         List<double[]> v = new ArrayList<>();
         for (Tensor t : out) v.add(t.toArray());
         return v;

@@ -73,6 +73,42 @@ public final class CpuArena {
         return r.alloc(n, zero);
     }
 
+    /**
+     * A position in the allocation record of the region open on this thread (-1 when none), for
+     * {@link #releaseSince} and {@link #releaseIfSince}.
+     */
+    public static int mark() {
+        Region r = CURRENT.get();
+        return r == null ? -1 : r.owned.size();
+    }
+
+    /**
+     * Early release, for code that knows which of its own temporaries are dead (the backward pass):
+     * every buffer the current region allocated since mark, except those in live, goes back to the
+     * free lists now (its tensors become unusable, as at the region's close).
+     */
+    public static void releaseSince(int mark, java.util.Set<Buffer> live) {
+        Region r = CURRENT.get();
+        if (r == null || mark < 0) return;
+        for (int i = mark; i < r.owned.size(); i++) {
+            CpuBuffer b = r.owned.get(i);
+            if (b.owner == r && b.a != null && !live.contains(b)) r.release(b);
+        }
+    }
+
+    /**
+     * Releases b now if the current region allocated it since mark (and has not released it);
+     * returns whether it did. The caller must know that nothing can read b any more.
+     */
+    public static boolean releaseIfSince(Buffer b, int mark) {
+        Region r = CURRENT.get();
+        if (r == null || mark < 0 || !(b instanceof CpuBuffer)) return false;
+        CpuBuffer c = (CpuBuffer) b;
+        if (c.owner != r || c.a == null || c.index < mark) return false;
+        r.release(c);
+        return true;
+    }
+
     private double[] take(int n) {
         Bin b = bins.get(n);
         if (b == null) {
@@ -126,8 +162,16 @@ public final class CpuArena {
             else if (zero) Arrays.fill(a, 0.0);
             CpuBuffer b = new CpuBuffer(a);
             b.owner = this;
+            b.index = owned.size();
             owned.add(b);
             return b;
+        }
+
+        void release(CpuBuffer b) {
+            double[] a = b.a;
+            b.a = null;
+            b.owner = null;
+            give(a);
         }
 
         /**
@@ -143,7 +187,10 @@ public final class CpuArena {
             for (Region r = c.owner; r != null; r = r.parent) {
                 if (r == this) {
                     c.owner = parent;
-                    if (parent != null) parent.owned.add(c);
+                    if (parent != null) {
+                        c.index = parent.owned.size();
+                        parent.owned.add(c);
+                    }
                     return;
                 }
             }
@@ -160,11 +207,7 @@ public final class CpuArena {
             if (parent == null) CURRENT.remove();
             else CURRENT.set(parent);
             for (CpuBuffer b : owned) {
-                if (b.owner != this) continue;
-                double[] a = b.a;
-                b.a = null;
-                b.owner = null;
-                give(a);
+                if (b.owner == this) release(b);
             }
             owned.clear();
             trim();

@@ -15,6 +15,8 @@ public final class CpuBuffer implements Buffer {
     private final int length;
     /** The open region that will recycle the array when it closes, or null (plain heap array). */
     CpuArena.Region owner;
+    /** Position in the owner's allocation record. */
+    int index;
 
     CpuBuffer(double[] a) {
         this.a = a;
