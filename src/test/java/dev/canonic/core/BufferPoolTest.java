@@ -95,6 +95,28 @@ class BufferPoolTest {
     }
 
     @Test
+    void aPoolServesOneThreadAtATime() throws Exception {
+        BufferPool pool = new BufferPool();
+        try (BufferPool.Scope s = pool.open()) {
+            Throwable[] seen = new Throwable[1];
+            Thread t = new Thread(() -> {
+                try {
+                    pool.open().close();
+                } catch (Throwable e) {
+                    seen[0] = e;
+                }
+            });
+            t.start();
+            t.join();
+            assertTrue(seen[0] instanceof IllegalStateException, String.valueOf(seen[0]));
+            assertThrows(IllegalStateException.class, pool::clear);
+        }
+        Thread t = new Thread(() -> pool.open().close());   // once closed, another thread may use it
+        t.start();
+        t.join();
+    }
+
+    @Test
     void withoutAScopeNothingIsRecycled() {
         BufferPool pool = new BufferPool();
         try (BufferPool.Scope s = pool.open()) {

@@ -39,6 +39,9 @@ public final class CpuArena {
     private final boolean poison;
     private long generation;
     private long heldElements;
+    /** Regions of this arena now open, and the thread they are open on. */
+    private int openRegions;
+    private Thread user;
 
     /**
      * An arena; with poison on, released arrays are filled with NaN (for tests: an output a kernel
@@ -50,13 +53,21 @@ public final class CpuArena {
 
     /** Opens a region on the calling thread, nested in the region already open there (if any). */
     public Region open() {
+        Thread t = Thread.currentThread();
+        if (openRegions > 0 && user != t) {
+            throw new IllegalStateException("this BufferPool has a scope open on thread " + user.getName()
+                + ": a pool serves one thread at a time (give each thread its own)");
+        }
         Region r = new Region(CURRENT.get());
         CURRENT.set(r);
+        openRegions++;
+        user = t;
         return r;
     }
 
     /** Drops every free array (the garbage collector takes them). */
     public void clear() {
+        if (openRegions > 0) throw new IllegalStateException("BufferPool.clear() while a scope is open");
         bins.clear();
         heldElements = 0;
     }
@@ -204,6 +215,7 @@ public final class CpuArena {
                 throw new IllegalStateException("BufferPool scopes must be closed on their thread, innermost first");
             }
             closed = true;
+            openRegions--;
             if (parent == null) CURRENT.remove();
             else CURRENT.set(parent);
             for (CpuBuffer b : owned) {

@@ -23,7 +23,10 @@ public final class CpuBuffer implements Buffer {
         this.length = a.length;
     }
 
-    /** The backing array (not a copy); throws if the buffer was released by its scope. */
+    /**
+     * The backing array (not a copy); throws if the buffer was released by its scope. Inside a
+     * BufferPool scope, do not hold the array beyond the scope: the pool reuses it.
+     */
     public double[] array() {
         double[] v = a;
         if (v == null) throw released();

@@ -1,6 +1,7 @@
 package dev.canonic.models.actionfinder;
 
 import dev.canonic.core.Autograd;
+import dev.canonic.core.BufferPool;
 import dev.canonic.core.Tensor;
 import dev.canonic.dynamics.ForceField;
 import dev.canonic.dynamics.Units;
@@ -65,6 +66,7 @@ public final class AccelerationTrainer {
         int bestEpoch = -1;
         double[][] bestW = null;
         long t0 = System.nanoTime();
+        BufferPool pool = new BufferPool();   // each batch reuses the previous batch's buffers
         for (int epoch = 0; epoch < set.epochs(); epoch++) {
             net.train(true);
             int[] order = split.train().clone();
@@ -80,11 +82,16 @@ public final class AccelerationTrainer {
             for (int b0 = 0; b0 < order.length; b0 += set.batchStreams()) {
                 int[] ss = Arrays.copyOfRange(order, b0, Math.min(order.length, b0 + set.batchStreams()));
                 int[] rows = rowsOf(members, ss);
-                Tensor loss = loss(net, d, xv, rows, st, set);
-                double v = loss.item();
-                if (!Double.isFinite(v)) throw new IllegalStateException("acceleration epoch " + (epoch + 1) + ": loss is " + v);
-                Tensor[] leaves = params.stream().map(Parameter::value).toArray(Tensor[]::new);
-                opt.step(Autograd.grad(new Tensor[] {loss}, leaves, null, false));
+                double v;
+                Tensor[] g;
+                try (BufferPool.Scope sc = pool.open()) {
+                    Tensor loss = loss(net, d, xv, rows, st, set);
+                    v = loss.item();
+                    if (!Double.isFinite(v)) throw new IllegalStateException("acceleration epoch " + (epoch + 1) + ": loss is " + v);
+                    Tensor[] leaves = params.stream().map(Parameter::value).toArray(Tensor[]::new);
+                    g = sc.keep(Autograd.grad(new Tensor[] {loss}, leaves, null, false));
+                }
+                opt.step(g);
                 sum += v * rows.length;
                 n += rows.length;
             }

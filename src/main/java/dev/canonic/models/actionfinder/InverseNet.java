@@ -1,6 +1,7 @@
 package dev.canonic.models.actionfinder;
 
 import dev.canonic.core.Autograd;
+import dev.canonic.core.BufferPool;
 import dev.canonic.core.GradMode;
 import dev.canonic.core.Tensor;
 import dev.canonic.nn.Adam;
@@ -82,6 +83,7 @@ public final class InverseNet extends Module {
         double[][] bestW = null;
         long t0 = System.nanoTime();
         int[] te2 = te.stream().mapToInt(Integer::intValue).toArray();
+        BufferPool pool = new BufferPool();   // each batch reuses the previous batch's buffers
         for (int e = 0; e < epochs; e++) {
             train(true);
             int[] order = tr.stream().mapToInt(Integer::intValue).toArray();
@@ -95,11 +97,16 @@ public final class InverseNet extends Module {
             double sum = 0;
             for (int b0 = 0; b0 < order.length; b0 += batch) {
                 int[] idx = java.util.Arrays.copyOfRange(order, b0, Math.min(order.length, b0 + batch));
-                Tensor loss = net.forward(in.indexSelect(0, idx)).sub(target.indexSelect(0, idx)).square().mean();
-                double v = loss.item();
-                if (!Double.isFinite(v)) throw new IllegalStateException("inverse epoch " + (e + 1) + ": loss is " + v);
-                Tensor[] leaves = params.stream().map(Parameter::value).toArray(Tensor[]::new);
-                opt.step(Autograd.grad(new Tensor[] {loss}, leaves, null, false));
+                double v;
+                Tensor[] g;
+                try (BufferPool.Scope sc = pool.open()) {
+                    Tensor loss = net.forward(in.indexSelect(0, idx)).sub(target.indexSelect(0, idx)).square().mean();
+                    v = loss.item();
+                    if (!Double.isFinite(v)) throw new IllegalStateException("inverse epoch " + (e + 1) + ": loss is " + v);
+                    Tensor[] leaves = params.stream().map(Parameter::value).toArray(Tensor[]::new);
+                    g = sc.keep(Autograd.grad(new Tensor[] {loss}, leaves, null, false));
+                }
+                opt.step(g);
                 sum += v * idx.length;
             }
             eval();

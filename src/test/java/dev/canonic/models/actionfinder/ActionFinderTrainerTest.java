@@ -53,6 +53,30 @@ class ActionFinderTrainerTest {
     }
 
     @Test
+    void recyclingBuffersGivesBitwiseTheSameTraining() throws Exception {
+        OrbitDatasets.StreamSample s = isochroneStreams();
+        java.util.List<double[]> plain = null;
+        for (boolean recycle : new boolean[] {false, true}) {
+            ActionFinderModel m = new ActionFinderModel(ActionFinderConfig.cpu(), ReferenceSystem.PAPER_GM * 1.2, 6.0, false, 5);
+            ActionFinderTrainer.History h = new ActionFinderTrainer(m, s.phase(), ids(s), ActionFinderTrainer.Settings.defaults(3, 1).withLr(2e-3).withBatchStreams(16))
+                .recycleBuffers(recycle).train();
+            java.util.List<double[]> out = new java.util.ArrayList<>(h.train());
+            out.addAll(h.test());
+            for (dev.canonic.nn.Parameter p : m.parameters()) out.add(p.value().toArray());
+            if (plain == null) {
+                plain = out;
+                continue;
+            }
+            assertEquals(plain.size(), out.size());
+            for (int i = 0; i < out.size(); i++) {
+                for (int k = 0; k < out.get(i).length; k++) {
+                    assertEquals(Double.doubleToRawLongBits(plain.get(i)[k]), Double.doubleToRawLongBits(out.get(i)[k]), "entry " + i + "[" + k + "]");
+                }
+            }
+        }
+    }
+
+    @Test
     void learnsToReduceTheSpreadOfActionsWithinStreams() throws Exception {
         OrbitDatasets.StreamSample s = isochroneStreams();
         double gm = ReferenceSystem.PAPER_GM * 1.2, b = 6.0;   // toy 20 % off in both parameters, fixed
