@@ -90,6 +90,26 @@ class CpuBackendTest {
     }
 
     @Test
+    void broadcastRowsGiveExactlyTheScalarResults() {
+        Random g = new Random(12);
+        for (int inner : new int[] {1, 3, 8, 13, 64, 67}) {
+            Tensor a = Tensor.randn(g, 37, inner), row = Tensor.randn(g, inner), col = Tensor.randn(g, 37, 1);
+            double[] av = a.toArray(), rv = row.toArray(), cv = col.toArray();
+            Tensor[] got = {a.add(row), a.sub(row), a.mul(row), a.div(row), a.add(col), a.sub(col), a.mul(col), a.div(col)};
+            for (int k = 0; k < got.length; k++) {
+                double[] v = got[k].toArray();
+                for (int r = 0; r < 37; r++) {
+                    for (int j = 0; j < inner; j++) {
+                        double x = av[r * inner + j], y = k < 4 ? rv[j] : cv[r];
+                        double e = k % 4 == 0 ? x + y : k % 4 == 1 ? x - y : k % 4 == 2 ? x * y : x / y;
+                        assertEquals(Double.doubleToRawLongBits(e), Double.doubleToRawLongBits(v[r * inner + j]), "op " + k + " inner " + inner);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void singularMatrixIsReportedWithItsBatchIndex() {
         Tensor a = Tensor.of(new double[] {1, 0, 0, 1, 1, 2, 2, 4}, 2, 2, 2);
         ArithmeticException e = assertThrows(ArithmeticException.class, a::inverse);

@@ -38,6 +38,16 @@ public final class CpuBackend implements Backend {
         default void reluGrad(double[] a, int ao, double[] b, int bo, double[] o, int oo, int n) {
             for (int i = 0; i < n; i++) o[oo + i] = b[bo + i] > 0 ? a[ao + i] : 0.0;
         }
+
+        /**
+         * One short row of a broadcast binary operation: o[oo + i] = a[ao + i] ∘ b[bo + i], or
+         * a[ao + i] ∘ s when b is null, for i &lt; n. Returns false (nothing written) when the kind
+         * has no kernel here. The JIT's vectorised loops spend short rows (64 elements) in their
+         * scalar pre- and post-loops; a Vector API loop does not.
+         */
+        default boolean row(BinaryKind kind, double[] a, int ao, double[] b, int bo, double s, double[] o, int oo, int n) {
+            return false;
+        }
     }
 
     private static final UnaryKernels UNARY = loadUnary();
@@ -181,9 +191,9 @@ public final class CpuBackend implements Backend {
                 }
                 int oo = r * inner;
                 if (ias == 1 && ibs == 1) {
-                    binaryRows(kind, a, ao, b, bo, o, oo, inner);
+                    if (!UNARY.row(kind, a, ao, b, bo, 0.0, o, oo, inner)) binaryRows(kind, a, ao, b, bo, o, oo, inner);
                 } else if (ias == 1 && ibs == 0) {
-                    binaryScalarRight(kind, a, ao, b[bo], o, oo, inner);
+                    if (!UNARY.row(kind, a, ao, null, 0, b[bo], o, oo, inner)) binaryScalarRight(kind, a, ao, b[bo], o, oo, inner);
                 } else if (ias == 0 && ibs == 1) {
                     binaryScalarLeft(kind, a[ao], b, bo, o, oo, inner);
                 } else if (kind == BinaryKind.ADD) {

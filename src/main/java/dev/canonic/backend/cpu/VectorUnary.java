@@ -1,5 +1,6 @@
 package dev.canonic.backend.cpu;
 
+import dev.canonic.backend.BinaryKind;
 import dev.canonic.backend.UnaryKind;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.LongVector;
@@ -69,6 +70,40 @@ final class VectorUnary implements CpuBackend.UnaryKernels {
             z.blend(v, v.compare(VectorOperators.GT, 0.0)).intoArray(o, i);
         }
         for (; i < to; i++) o[i] = x[i] > 0 ? x[i] : 0.0;
+    }
+
+    @Override
+    public boolean row(BinaryKind kind, double[] a, int ao, double[] b, int bo, double s, double[] o, int oo, int n) {
+        int i = 0;
+        int upper = S.loopBound(n);
+        switch (kind) {
+            case ADD:
+                if (b != null) {
+                    for (; i < upper; i += L) DoubleVector.fromArray(S, a, ao + i).add(DoubleVector.fromArray(S, b, bo + i)).intoArray(o, oo + i);
+                } else {
+                    for (; i < upper; i += L) DoubleVector.fromArray(S, a, ao + i).add(s).intoArray(o, oo + i);
+                }
+                break;
+            case SUB:
+                if (b != null) {
+                    for (; i < upper; i += L) DoubleVector.fromArray(S, a, ao + i).sub(DoubleVector.fromArray(S, b, bo + i)).intoArray(o, oo + i);
+                } else {
+                    for (; i < upper; i += L) DoubleVector.fromArray(S, a, ao + i).sub(s).intoArray(o, oo + i);
+                }
+                break;
+            case MUL:
+                if (b != null) {
+                    for (; i < upper; i += L) DoubleVector.fromArray(S, a, ao + i).mul(DoubleVector.fromArray(S, b, bo + i)).intoArray(o, oo + i);
+                } else {
+                    for (; i < upper; i += L) DoubleVector.fromArray(S, a, ao + i).mul(s).intoArray(o, oo + i);
+                }
+                break;
+            default:
+                return false;
+        }
+        if (b != null) for (; i < n; i++) o[oo + i] = kind.apply(a[ao + i], b[bo + i]);
+        else for (; i < n; i++) o[oo + i] = kind.apply(a[ao + i], s);
+        return true;
     }
 
     @Override
