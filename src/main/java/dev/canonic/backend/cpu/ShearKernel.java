@@ -1,0 +1,158 @@
+package dev.canonic.backend.cpu;
+
+import java.util.Arrays;
+
+/**
+ * The fused SympNet gradient-module shear and its backward ({@link CpuBackend#gradientShear},
+ * {@link CpuBackend#gradientShearBackward}): one pass over the rows, in blocks of {@link #BLOCK}
+ * rows, with a block's rows×width pre-activations in a scratch array of the thread (tanh runs on
+ * it in place, through the Vector API kernel when present), so no rows×width tensor is allocated.
+ *
+ * <p>Forward, for d = 1, performs the same floating-point operations in the same order as the
+ * primitive composition it replaces (z = x·K_j + b_j as the outer-product matmul and the broadcast
+ * add do, tanh, (h_j·a_j)·K_j summed in four interleaved partial sums as {@link SkinnyGemm}'s
+ * matrix·vector), so the result is bitwise equal; for d &gt; 1 it agrees to rounding. The backward
+ * sums its parameter gradients per block of rows, then the blocks in order, so its result does not
+ * depend on the number of threads.
+ */
+final class ShearKernel {
+    /** Rows per block: the unit of scratch, of work handed to a thread, and of gradient partial sums. */
+    static final int BLOCK = 32;
+    /** Rough flops per row and hidden unit (tanh about 30 on vectors, the rest a handful). */
+    private static final long COST = 40;
+
+    private ShearKernel() {
+    }
+
+    private static int blocks(int rows) {
+        return (rows + BLOCK - 1) / BLOCK;
+    }
+
+    /** z[(r − r0)·w + j] = tanh(Σ_i x[r, f + i]·K[j, i] + b[j]) for the rows of one block. */
+    private static void activations(double[] x, int r0, int r1, int d, int w, int f, double[] k, double[] b, double[] z) {
+        int twoD = 2 * d;
+        for (int r = r0; r < r1; r++) {
+            int xr = r * twoD + f, zo = (r - r0) * w;
+            if (d == 1) {
+                double xv = x[xr];
+                for (int j = 0; j < w; j++) z[zo + j] = xv * k[j] + b[j];
+            } else {
+                for (int j = 0; j < w; j++) {
+                    int kr = j * d;
+                    double s = x[xr] * k[kr];
+                    for (int i = 1; i < d; i++) s += x[xr + i] * k[kr + i];
+                    z[zo + j] = s + b[j];
+                }
+            }
+        }
+        CpuBackend.UNARY.tanh(z, z, 0, (r1 - r0) * w);
+    }
+
+    static void forward(double[] x, int rows, int d, int w, boolean up, boolean inverse,
+                        double[] k, double[] a, double[] b, double[] out) {
+        int f = up ? 0 : d, m = up ? d : 0, twoD = 2 * d;
+        int nb = blocks(rows);
+        Parallel.forRange(nb, COST * BLOCK * w, (from, to) -> {
+            double[] z = new double[BLOCK * w];
+            double[] ha = new double[w];
+            for (int blk = from; blk < to; blk++) {
+                int r0 = blk * BLOCK, r1 = Math.min(rows, r0 + BLOCK);
+                activations(x, r0, r1, d, w, f, k, b, z);
+                for (int r = r0; r < r1; r++) {
+                    int zo = (r - r0) * w, xr = r * twoD;
+                    for (int j = 0; j < w; j++) ha[j] = z[zo + j] * a[j];
+                    for (int i = 0; i < d; i++) {
+                        double t = dotColumn(ha, k, w, d, i);
+                        out[xr + f + i] = x[xr + f + i];
+                        out[xr + m + i] = inverse ? x[xr + m + i] - t : x[xr + m + i] + t;
+                    }
+                }
+            }
+        });
+    }
+
+    /** Σ_j v[j]·K[j, i] in four interleaved partial sums, ((s0 + s1) + (s2 + s3)), as SkinnyGemm sums. */
+    private static double dotColumn(double[] v, double[] k, int w, int d, int i) {
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int j = 0;
+        if (d == 1) {
+            for (; j + 3 < w; j += 4) {
+                s0 += v[j] * k[j];
+                s1 += v[j + 1] * k[j + 1];
+                s2 += v[j + 2] * k[j + 2];
+                s3 += v[j + 3] * k[j + 3];
+            }
+            for (; j < w; j++) s0 += v[j] * k[j];
+        } else {
+            for (; j + 3 < w; j += 4) {
+                s0 += v[j] * k[j * d + i];
+                s1 += v[j + 1] * k[(j + 1) * d + i];
+                s2 += v[j + 2] * k[(j + 2) * d + i];
+                s3 += v[j + 3] * k[(j + 3) * d + i];
+            }
+            for (; j < w; j++) s0 += v[j] * k[j * d + i];
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    static void backward(double[] x, double[] g, int rows, int d, int w, boolean up, boolean inverse,
+                         double[] k, double[] a, double[] b, double[] gx, double[] gk, double[] ga, double[] gb) {
+        int f = up ? 0 : d, m = up ? d : 0, twoD = 2 * d;
+        int nb = blocks(rows);
+        int wd = w * d, per = wd + 2 * w;
+        double[] partial = new double[nb * per];
+        Parallel.forRange(nb, COST * BLOCK * w * 2, (from, to) -> {
+            double[] z = new double[BLOCK * w];
+            double[] gs = new double[d], s = new double[w];
+            for (int blk = from; blk < to; blk++) {
+                int r0 = blk * BLOCK, r1 = Math.min(rows, r0 + BLOCK);
+                int pk = blk * per, pa = pk + wd, pb = pa + w;
+                activations(x, r0, r1, d, w, f, k, b, z);
+                for (int r = r0; r < r1; r++) {
+                    int zo = (r - r0) * w, xr = r * twoD;
+                    for (int i = 0; i < d; i++) gs[i] = inverse ? -g[xr + m + i] : g[xr + m + i];
+                    if (d == 1) {
+                        double g0 = gs[0], x0 = x[xr + f];
+                        for (int j = 0; j < w; j++) {
+                            double h = z[zo + j];
+                            double uj = g0 * k[j];
+                            double sj = uj * a[j] * (1.0 - h * h);
+                            s[j] = sj;
+                            partial[pk + j] += h * a[j] * g0 + sj * x0;
+                            partial[pa + j] += h * uj;
+                            partial[pb + j] += sj;
+                        }
+                    } else {
+                        for (int j = 0; j < w; j++) {
+                            double h = z[zo + j];
+                            int kr = j * d;
+                            double uj = gs[0] * k[kr];
+                            for (int i = 1; i < d; i++) uj += gs[i] * k[kr + i];
+                            double sj = uj * a[j] * (1.0 - h * h);
+                            double haj = h * a[j];
+                            s[j] = sj;
+                            for (int i = 0; i < d; i++) partial[pk + kr + i] += haj * gs[i] + sj * x[xr + f + i];
+                            partial[pa + j] += h * uj;
+                            partial[pb + j] += sj;
+                        }
+                    }
+                    for (int i = 0; i < d; i++) {
+                        gx[xr + f + i] = g[xr + f + i] + dotColumn(s, k, w, d, i);
+                        gx[xr + m + i] = g[xr + m + i];
+                    }
+                }
+            }
+        });
+        Arrays.fill(gk, 0, wd, 0.0);
+        Arrays.fill(ga, 0, w, 0.0);
+        Arrays.fill(gb, 0, w, 0.0);
+        for (int blk = 0; blk < nb; blk++) {
+            int pk = blk * per, pa = pk + wd, pb = pa + w;
+            for (int e = 0; e < wd; e++) gk[e] += partial[pk + e];
+            for (int j = 0; j < w; j++) {
+                ga[j] += partial[pa + j];
+                gb[j] += partial[pb + j];
+            }
+        }
+    }
+}
