@@ -24,6 +24,32 @@ final class ShearKernel {
     private ShearKernel() {
     }
 
+    /** Blocks of rows for d = 1 with the width in vector lanes: {@link VectorShear}. z is the block's scratch. */
+    interface Rows {
+        /** The forward of rows [r0, r1) for d = 1 (fixed column f, moving column m). */
+        void forward1(double[] x, int r0, int r1, int f, int m, boolean inverse, int w,
+                      double[] k, double[] a, double[] b, double[] z, double[] out);
+
+        /** The backward of rows [r0, r1) for d = 1, adding the rows' parameter gradients to sk, sa, sb. */
+        void backward1(double[] x, double[] g, int r0, int r1, int f, int m, boolean inverse, int w,
+                       double[] k, double[] a, double[] b, double[] z, double[] gx, double[] sk, double[] sa, double[] sb);
+    }
+
+    /** The Vector API rows, or null (no jdk.incubator.vector, or -Dcanonic.vector=false): then the scalar loops below. */
+    private static final Rows VECTOR = loadVector();
+
+    private static Rows loadVector() {
+        if (!"false".equalsIgnoreCase(System.getProperty("canonic.vector", "true"))
+            && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
+            try {
+                return (Rows) Class.forName("dev.canonic.backend.cpu.VectorShear").getDeclaredConstructor().newInstance();
+            } catch (ReflectiveOperationException | LinkageError e) {
+                // fall back to the scalar loops
+            }
+        }
+        return null;
+    }
+
     private static int blocks(int rows) {
         return (rows + BLOCK - 1) / BLOCK;
     }
@@ -57,6 +83,10 @@ final class ShearKernel {
             double[] ha = new double[w];
             for (int blk = from; blk < to; blk++) {
                 int r0 = blk * BLOCK, r1 = Math.min(rows, r0 + BLOCK);
+                if (d == 1 && VECTOR != null) {
+                    VECTOR.forward1(x, r0, r1, f, m, inverse, w, k, a, b, z, out);
+                    continue;
+                }
                 activations(x, r0, r1, d, w, f, k, b, z);
                 for (int r = r0; r < r1; r++) {
                     int zo = (r - r0) * w, xr = r * twoD;
@@ -97,50 +127,30 @@ final class ShearKernel {
 
     static void backward(double[] x, double[] g, int rows, int d, int w, boolean up, boolean inverse,
                          double[] k, double[] a, double[] b, double[] gx, double[] gk, double[] ga, double[] gb) {
-        int f = up ? 0 : d, m = up ? d : 0, twoD = 2 * d;
+        int f = up ? 0 : d, m = up ? d : 0;
         int nb = blocks(rows);
         int wd = w * d, per = wd + 2 * w;
         double[] partial = new double[nb * per];
         Parallel.forRange(nb, COST * BLOCK * w * 2, (from, to) -> {
             double[] z = new double[BLOCK * w];
             double[] gs = new double[d], s = new double[w];
+            // this block's sums, in arrays of their own so that the loops over j vectorise
+            double[] sk = new double[wd], sa = new double[w], sb = new double[w];
             for (int blk = from; blk < to; blk++) {
                 int r0 = blk * BLOCK, r1 = Math.min(rows, r0 + BLOCK);
-                int pk = blk * per, pa = pk + wd, pb = pa + w;
-                activations(x, r0, r1, d, w, f, k, b, z);
-                for (int r = r0; r < r1; r++) {
-                    int zo = (r - r0) * w, xr = r * twoD;
-                    for (int i = 0; i < d; i++) gs[i] = inverse ? -g[xr + m + i] : g[xr + m + i];
-                    if (d == 1) {
-                        double g0 = gs[0], x0 = x[xr + f];
-                        for (int j = 0; j < w; j++) {
-                            double h = z[zo + j];
-                            double uj = g0 * k[j];
-                            double sj = uj * a[j] * (1.0 - h * h);
-                            s[j] = sj;
-                            partial[pk + j] += h * a[j] * g0 + sj * x0;
-                            partial[pa + j] += h * uj;
-                            partial[pb + j] += sj;
-                        }
-                    } else {
-                        for (int j = 0; j < w; j++) {
-                            double h = z[zo + j];
-                            int kr = j * d;
-                            double uj = gs[0] * k[kr];
-                            for (int i = 1; i < d; i++) uj += gs[i] * k[kr + i];
-                            double sj = uj * a[j] * (1.0 - h * h);
-                            double haj = h * a[j];
-                            s[j] = sj;
-                            for (int i = 0; i < d; i++) partial[pk + kr + i] += haj * gs[i] + sj * x[xr + f + i];
-                            partial[pa + j] += h * uj;
-                            partial[pb + j] += sj;
-                        }
-                    }
-                    for (int i = 0; i < d; i++) {
-                        gx[xr + f + i] = g[xr + f + i] + dotColumn(s, k, w, d, i);
-                        gx[xr + m + i] = g[xr + m + i];
-                    }
+                Arrays.fill(sk, 0.0);
+                Arrays.fill(sa, 0.0);
+                Arrays.fill(sb, 0.0);
+                if (d == 1 && VECTOR != null) {
+                    VECTOR.backward1(x, g, r0, r1, f, m, inverse, w, k, a, b, z, gx, sk, sa, sb);
+                } else {
+                    activations(x, r0, r1, d, w, f, k, b, z);
+                    backwardRows(x, g, r0, r1, d, w, f, m, inverse, k, a, z, gs, s, gx, sk, sa, sb);
                 }
+                int pk = blk * per;
+                System.arraycopy(sk, 0, partial, pk, wd);
+                System.arraycopy(sa, 0, partial, pk + wd, w);
+                System.arraycopy(sb, 0, partial, pk + wd + w, w);
             }
         });
         Arrays.fill(gk, 0, wd, 0.0);
@@ -152,6 +162,46 @@ final class ShearKernel {
             for (int j = 0; j < w; j++) {
                 ga[j] += partial[pa + j];
                 gb[j] += partial[pb + j];
+            }
+        }
+    }
+
+    /** The scalar backward of rows [r0, r1), given their activations h in z; adds to sk, sa, sb. */
+    private static void backwardRows(double[] x, double[] g, int r0, int r1, int d, int w, int f, int m, boolean inverse,
+                                     double[] k, double[] a, double[] z, double[] gs, double[] s,
+                                     double[] gx, double[] sk, double[] sa, double[] sb) {
+        int twoD = 2 * d;
+        for (int r = r0; r < r1; r++) {
+            int zo = (r - r0) * w, xr = r * twoD;
+            for (int i = 0; i < d; i++) gs[i] = inverse ? -g[xr + m + i] : g[xr + m + i];
+            if (d == 1) {
+                double g0 = gs[0], x0 = x[xr + f];
+                for (int j = 0; j < w; j++) {
+                    double h = z[zo + j];
+                    double uj = g0 * k[j];
+                    double sj = uj * a[j] * (1.0 - h * h);
+                    s[j] = sj;
+                    sk[j] += h * a[j] * g0 + sj * x0;
+                    sa[j] += h * uj;
+                    sb[j] += sj;
+                }
+            } else {
+                for (int j = 0; j < w; j++) {
+                    double h = z[zo + j];
+                    int kr = j * d;
+                    double uj = gs[0] * k[kr];
+                    for (int i = 1; i < d; i++) uj += gs[i] * k[kr + i];
+                    double sj = uj * a[j] * (1.0 - h * h);
+                    double haj = h * a[j];
+                    s[j] = sj;
+                    for (int i = 0; i < d; i++) sk[kr + i] += haj * gs[i] + sj * x[xr + f + i];
+                    sa[j] += h * uj;
+                    sb[j] += sj;
+                }
+            }
+            for (int i = 0; i < d; i++) {
+                gx[xr + f + i] = g[xr + f + i] + dotColumn(s, k, w, d, i);
+                gx[xr + m + i] = g[xr + m + i];
             }
         }
     }
