@@ -19,9 +19,10 @@ import java.util.Random;
  * only on the unchanged half, so it is subtracted again.
  *
  * <p>Both directions are one fused operation, {@link Op.GradientShear}: on the CPU a single pass over
- * the rows that never stores the B×width activations (forward bitwise equal to the former
- * composition slice–matmul–add–tanh–mul–matmul–add–concat for d = 1), on other backends that
- * composition; its backward is differentiable to any order.
+ * the rows that never stores the B×width activations (equal to the former composition
+ * slice–matmul–add–tanh–mul–matmul–add–concat to rounding), on other backends that composition;
+ * its backward is differentiable to any order. The inverse runs the same kernel on the unchanged
+ * half, so it subtracts exactly the term the forward added.
  *
  * <p>Initialisation (seeded): K ~ N(0, 1/d), b ~ N(0, 1), a ~ N(0, 0.05²/width), so the map
  * starts near the identity (the added term is a few hundredths of |q|) but not exactly at it. For

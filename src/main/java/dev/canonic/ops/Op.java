@@ -741,8 +741,10 @@ public sealed interface Op {
      * <pre>
      *   y_m = x_m + σ·t,   t = (a ⊙ tanh(x_f Kᵀ + b)) K      (σ = +1, or −1 for the inverse)
      * </pre>
-     * It equals the composition slice, matmul, add, tanh, mul, matmul, add, concat (bitwise for d = 1
-     * on the CPU, to rounding otherwise) without its B×w intermediates.
+     * It computes what the composition slice, matmul, add, tanh, mul, matmul, add, concat computes,
+     * without its B×w intermediates: the fixed half bitwise, the moving half and the gradients to
+     * rounding (the sums over the width run in another order; within 1e-13 relative in
+     * GradientShearTest).
      *
      * <p>Backward, with g_s = σ·g_m, h = tanh(x_f Kᵀ + b), u = g_s Kᵀ (B×w) and
      * s = u ⊙ a ⊙ (1 − h²): gx_f = g_f + s K, gx_m = g_m, gK = (h ⊙ a)ᵀ g_s + sᵀ x_f,
