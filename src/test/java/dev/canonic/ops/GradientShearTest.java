@@ -1,5 +1,6 @@
 package dev.canonic.ops;
 
+import dev.canonic.backend.cpu.Parallel;
 import dev.canonic.check.GradCheck;
 import dev.canonic.core.Autograd;
 import dev.canonic.core.Tensor;
@@ -153,6 +154,30 @@ class GradientShearTest {
         assertArrayEquals(new int[] {0, 2}, y.shape());
         Tensor[] gr = Autograd.grad(new Tensor[] {y}, x, new Tensor[] {Tensor.zeros(0, 2)}, false);
         assertArrayEquals(new double[3], gr[1].toArray(), 0.0);
+    }
+
+    /** Rows are split over threads and the parameter gradients summed per block of 32 rows: no dependence on the thread count. */
+    @Test
+    void resultsDoNotDependOnTheThreadCount() {
+        Random g = new Random(9);
+        for (int d = 1; d <= 2; d++) {
+            Tensor[] base = inputs(g, 4099, d, 64);
+            Tensor c = Tensor.randn(g, 4099, 2 * d);
+            double[][] ref = null;
+            try {
+                for (int t : new int[] {1, 2, 3}) {
+                    Parallel.setThreads(t);
+                    Tensor[] x = leaves(base);
+                    Tensor y = shear(x, d, d == 1, false);
+                    Tensor[] gr = Autograd.grad(new Tensor[] {y}, x, new Tensor[] {c}, false);
+                    double[][] got = {y.toArray(), gr[0].toArray(), gr[1].toArray(), gr[2].toArray(), gr[3].toArray()};
+                    if (ref == null) ref = got;
+                    for (int i = 0; i < got.length; i++) assertArrayEquals(ref[i], got[i], 0.0, "d=" + d + " threads " + t + " output " + i);
+                }
+            } finally {
+                Parallel.setThreads(Runtime.getRuntime().availableProcessors());
+            }
+        }
     }
 
     private static Tensor[] leaves(Tensor[] base) {
