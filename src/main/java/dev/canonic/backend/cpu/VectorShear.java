@@ -1,7 +1,6 @@
 package dev.canonic.backend.cpu;
 
 import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -11,8 +10,8 @@ import jdk.incubator.vector.VectorSpecies;
  * place ({@link VectorUnary#tanh}, bit for bit the scalar definition; a separate loop because the
  * Vector API tanh is too large to be inlined into another loop), and the per-unit products are the
  * scalar code's operations. Only the sums over the width (t, and the input gradient s·K) are taken
- * in lanes with fused multiply-adds and then across the lanes, so they agree with the scalar kernel
- * to rounding rather than bitwise. A row's result does not depend on the other rows, so the inverse
+ * in lanes with fused multiply-adds and then across the lanes in lane order, so they agree with the
+ * scalar kernel to rounding rather than bitwise, and are the same on every call. A row's result does not depend on the other rows, so the inverse
  * still undoes the forward up to the rounding of x ± t.
  */
 final class VectorShear implements ShearKernel.Rows {
@@ -35,11 +34,25 @@ final class VectorShear implements ShearKernel.Rows {
         unary.tanh(z, z, 0, (r1 - r0) * w);
     }
 
+    /**
+     * The lanes of v added in lane order. Not reduceLanes(ADD): its order is left to the
+     * implementation and may differ between the intrinsic and the Java fallback that runs before the
+     * JIT compiles the loop, and a row must give the same t whenever it is computed (the inverse
+     * subtracts exactly what the forward added; results must not depend on JIT timing).
+     */
+    private static double sum(DoubleVector v, double[] lanes) {
+        v.intoArray(lanes, 0);
+        double s = lanes[0];
+        for (int i = 1; i < L; i++) s += lanes[i];
+        return s;
+    }
+
     @Override
     public void forward1(double[] x, int r0, int r1, int f, int m, boolean inverse, int w,
                          double[] k, double[] a, double[] b, double[] z, double[] out) {
         activations(x, r0, r1, f, w, k, b, z);
         int upper = S.loopBound(w);
+        double[] lanes = new double[L];
         for (int r = r0; r < r1; r++) {
             int xr = 2 * r, zo = (r - r0) * w, j = 0;
             DoubleVector acc = DoubleVector.zero(S);
@@ -47,7 +60,7 @@ final class VectorShear implements ShearKernel.Rows {
                 DoubleVector ha = DoubleVector.fromArray(S, z, zo + j).mul(DoubleVector.fromArray(S, a, j));
                 acc = ha.fma(DoubleVector.fromArray(S, k, j), acc);
             }
-            double t = acc.reduceLanes(VectorOperators.ADD);
+            double t = sum(acc, lanes);
             for (; j < w; j++) t += z[zo + j] * a[j] * k[j];
             out[xr + f] = x[xr + f];
             out[xr + m] = inverse ? x[xr + m] - t : x[xr + m] + t;
@@ -60,6 +73,7 @@ final class VectorShear implements ShearKernel.Rows {
         activations(x, r0, r1, f, w, k, b, z);
         int upper = S.loopBound(w);
         DoubleVector one = DoubleVector.broadcast(S, 1.0);
+        double[] lanes = new double[L];
         for (int r = r0; r < r1; r++) {
             int xr = 2 * r, zo = (r - r0) * w, j = 0;
             double x0 = x[xr + f], g0 = inverse ? -g[xr + m] : g[xr + m];
@@ -75,7 +89,7 @@ final class VectorShear implements ShearKernel.Rows {
                 DoubleVector.fromArray(S, sb, j).add(s).intoArray(sb, j);
                 acc = s.fma(kv, acc);
             }
-            double dx = acc.reduceLanes(VectorOperators.ADD);
+            double dx = sum(acc, lanes);
             for (; j < w; j++) {
                 double h = z[zo + j];
                 double uj = g0 * k[j];
