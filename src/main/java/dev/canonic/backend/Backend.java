@@ -84,6 +84,38 @@ public interface Backend {
      */
     void uniform(long seed, long offset, Buffer out, int n);
 
+    /**
+     * True when this backend has the fused SympNet gradient-module kernels {@link #gradientShear} and
+     * {@link #gradientShearBackward}. Where it has not (the default, and the CUDA backend today), the
+     * gradient-shear operation is computed by composing the primitives above, with the same results up
+     * to rounding.
+     */
+    default boolean hasGradientShear() {
+        return false;
+    }
+
+    /**
+     * Fused SympNet gradient-module shear on rows of x viewed as [rows, 2d]. The fixed half is columns
+     * [0, d) when up (else [d, 2d)), the moving half the other d columns. For every row, with
+     * z = K·x_fixed + b (K stored width×d, a and b of length width),
+     * out_moving = x_moving ± Kᵀ(a ⊙ tanh z) (− when inverse) and out_fixed = x_fixed.
+     */
+    default void gradientShear(Buffer x, int rows, int d, int width, boolean up, boolean inverse,
+                               Buffer k, Buffer a, Buffer b, Buffer out) {
+        throw new UnsupportedOperationException(name() + ": no fused gradientShear kernel");
+    }
+
+    /**
+     * Backward of {@link #gradientShear} for the output cotangent g [rows, 2d]. With σ = ±1 (− when
+     * inverse), g_s = σ·g_moving, h = tanh(x_fixed Kᵀ + b), u = g_s Kᵀ and s = (u ⊙ a) ⊙ (1 − h²)
+     * (rows×width, never stored): gx_fixed = g_fixed + s K, gx_moving = g_moving (gx is [rows, 2d]),
+     * gk = (h ⊙ a)ᵀ g_s + sᵀ x_fixed (width×d), ga = Σ_rows h ⊙ u and gb = Σ_rows s (width each).
+     */
+    default void gradientShearBackward(Buffer x, Buffer g, int rows, int d, int width, boolean up, boolean inverse,
+                                       Buffer k, Buffer a, Buffer b, Buffer gx, Buffer gk, Buffer ga, Buffer gb) {
+        throw new UnsupportedOperationException(name() + ": no fused gradientShearBackward kernel");
+    }
+
     /** True when this backend runs on the host and its buffers are plain Java arrays. */
     default boolean isHost() {
         return false;

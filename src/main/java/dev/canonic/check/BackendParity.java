@@ -8,6 +8,7 @@ import dev.canonic.backend.UnaryKind;
 import dev.canonic.backend.cpu.CpuBackend;
 import dev.canonic.core.Autograd;
 import dev.canonic.core.Tensor;
+import dev.canonic.ops.Ops;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -154,6 +155,7 @@ public final class BackendParity {
         linalgCases(g);
         rngCases();
         secondDerivativeCase(g);
+        gradientShearCases(g);
     }
 
     /** Edge values every elementwise case includes. */
@@ -321,6 +323,48 @@ public final class BackendParity {
             compare("second derivative (Hessian-vector product)", ref, hvp.apply(dev), 1e-11, 1e-3 * scale);
         } catch (RuntimeException e) {
             results.add(new Result("second derivative (Hessian-vector product)", false, Double.NaN, e.toString()));
+        }
+    }
+
+    /**
+     * The fused SympNet gradient module (the CPU's one-pass kernel; other backends may compose
+     * primitives): its output and the gradients of Σ c·y with respect to x, K, a and b.
+     */
+    private void gradientShearCases(Random g) {
+        for (int d = 1; d <= 2; d++) {
+            for (boolean up : new boolean[] {true, false}) {
+                int rows = 45, w = 13, dd = d;
+                double[] xv = randn(g, rows * 2 * d), kv = randn(g, w * d), av = randn(g, w), bv = randn(g, w), cv = randn(g, rows * 2 * d);
+                String name = "gradientShear d=" + d + (up ? " up" : " low");
+                Function<Backend, double[]> run = be -> {
+                    Tensor x = Tensor.of(be, xv, rows, 2 * dd).requiresGrad(true);
+                    Tensor k = Tensor.of(be, kv, w, dd).requiresGrad(true);
+                    Tensor a = Tensor.of(be, av, w).requiresGrad(true);
+                    Tensor b = Tensor.of(be, bv, w).requiresGrad(true);
+                    Tensor y = Ops.apply(new dev.canonic.ops.Op.GradientShear(dd, up, false), x, k, a, b);
+                    Tensor[] gr = Autograd.grad(new Tensor[] {y}, new Tensor[] {x, k, a, b}, new Tensor[] {Tensor.of(be, cv, rows, 2 * dd)}, false);
+                    List<double[]> parts = new ArrayList<>();
+                    parts.add(y.to(CpuBackend.INSTANCE).toArray());
+                    for (Tensor t : gr) parts.add(t.to(CpuBackend.INSTANCE).toArray());
+                    int n = 0;
+                    for (double[] p : parts) n += p.length;
+                    double[] all = new double[n];
+                    int at = 0;
+                    for (double[] p : parts) {
+                        System.arraycopy(p, 0, all, at, p.length);
+                        at += p.length;
+                    }
+                    return all;
+                };
+                try {
+                    double[] ref = run.apply(cpu);
+                    double scale = 0;
+                    for (double v : ref) scale = Math.max(scale, Math.abs(v));
+                    compare(name, ref, run.apply(dev), 1e-12, 1e-3 * scale);
+                } catch (RuntimeException e) {
+                    results.add(new Result(name, false, Double.NaN, e.toString()));
+                }
+            }
         }
     }
 }

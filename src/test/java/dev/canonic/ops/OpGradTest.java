@@ -117,6 +117,9 @@ class OpGradTest {
         cs.add(new Case("silu softplus", "Unary:SOFTPLUS", x -> x[0].silu().add(x[0].softplus()), new Tensor[] {r(g, -2, 2, 5)}));
         cs.add(new Case("atan2 quadrants", "Binary:ATAN2", x -> x[0].atan2(x[1]),
             new Tensor[] {Tensor.of(new double[] {0.5, -0.5, 0.5, -0.5}, 4), Tensor.of(new double[] {0.7, 0.7, -0.7, -0.7}, 4)}));
+        cs.add(new Case("gradientShear (more in GradientShearTest)", "GradientShear",
+            x -> Ops.apply(new Op.GradientShear(1, false, false), x[0], x[1], x[2], x[3]).sin(),
+            new Tensor[] {r(g, -1, 1, 3, 2), r(g, -1, 1, 4, 1), r(g, -1, 1, 4), r(g, -1, 1, 4)}));
         return cs;
     }
 

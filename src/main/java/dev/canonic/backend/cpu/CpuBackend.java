@@ -50,7 +50,7 @@ public final class CpuBackend implements Backend {
         }
     }
 
-    private static final UnaryKernels UNARY = loadUnary();
+    static final UnaryKernels UNARY = loadUnary();
 
     private static UnaryKernels loadUnary() {
         if (!"false".equalsIgnoreCase(System.getProperty("canonic.vector", "true"))
@@ -628,6 +628,25 @@ public final class CpuBackend implements Backend {
                 luSolve(w, n, piv, b, q * n * nrhs, nrhs, o, q * n * nrhs);
             }
         });
+    }
+
+    @Override
+    public boolean hasGradientShear() {
+        return true;
+    }
+
+    /** One pass over the rows without rows×width intermediates: {@link ShearKernel}. */
+    @Override
+    public void gradientShear(Buffer x, int rows, int d, int width, boolean up, boolean inverse,
+                              Buffer k, Buffer a, Buffer b, Buffer out) {
+        ShearKernel.forward(arr(x), rows, d, width, up, inverse, arr(k), arr(a), arr(b), arr(out));
+    }
+
+    @Override
+    public void gradientShearBackward(Buffer x, Buffer g, int rows, int d, int width, boolean up, boolean inverse,
+                                      Buffer k, Buffer a, Buffer b, Buffer gx, Buffer gk, Buffer ga, Buffer gb) {
+        ShearKernel.backward(arr(x), arr(g), rows, d, width, up, inverse, arr(k), arr(a), arr(b),
+            arr(gx), arr(gk), arr(ga), arr(gb));
     }
 
     /** SplitMix64 finaliser: a well-mixed 64-bit hash. */

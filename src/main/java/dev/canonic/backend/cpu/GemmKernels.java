@@ -2,9 +2,10 @@ package dev.canonic.backend.cpu;
 
 /**
  * The blocked matrix product behind {@link CpuBackend#gemm} for all but tiny shapes, after Goto and
- * van de Geijn (BLIS): B is packed into KC × NR column panels and A into MR × KC row panels
- * (per thread, reused between calls), and a register-blocked micro-kernel computes MR × NR tiles
- * of C from them. Transposed operands are read straight from their storage while packing.
+ * van de Geijn (BLIS): B is packed into KC × NR column panels and a transposed A into MR × KC row
+ * panels (per thread, reused between calls; a row-major A is read in place, see {@link #DIRECT_A}),
+ * and a register-blocked micro-kernel computes MR × NR tiles of C from them. Transposed operands
+ * are read straight from their storage while packing.
  *
  * <p>The micro-kernel is {@link VectorMicroKernel} (the Vector API) when the JVM has the module
  * jdk.incubator.vector ({@code --add-modules jdk.incubator.vector}, which tools/canonic adds) and
@@ -21,10 +22,12 @@ final class GemmKernels {
         String describe();
 
         /**
-         * C[co + r·ldc + j] (=|+=) Σ_{p &lt; kc} ap[ao + p·MR + r] · bp[bo + p·NR + j], r &lt; MR, j &lt; NR;
-         * overwrites C when first, else adds to it.
+         * C[co + r·ldc + j] (=|+=) Σ_{p &lt; kc} a[ao + p·aps + r·ars] · bp[bo + p·NR + j], r &lt; MR, j &lt; NR;
+         * overwrites C when first, else adds to it. A packed panel has aps = MR, ars = 1; A read in
+         * place from row-major storage has aps = 1, ars = its row length; from transposed storage
+         * aps = its row length, ars = 1. The sum runs in the order of p either way.
          */
-        void run(int kc, double[] ap, int ao, double[] bp, int bo, double[] c, int co, int ldc, boolean first);
+        void run(int kc, double[] a, int ao, int aps, int ars, double[] bp, int bo, double[] c, int co, int ldc, boolean first);
     }
 
     static final Micro MICRO = load();
@@ -42,6 +45,16 @@ final class GemmKernels {
      * NC only splits the columns of C, so the results are bitwise the same for every value.
      */
     static final int NC_PANELS = Integer.getInteger("canonic.gemm.ncPanels", 16);
+    /**
+     * Whether full MR-row panels of a row-major (not transposed) A are read in place instead of
+     * packed. Packing A costs one copy per 2·n flops, a large share of a product with few columns
+     * (n = 64-128: the layers of W2 and W6); in place it was 3-22 % faster for m = 8192, n, k = 64
+     * to 256 in the product alone, and whole training steps were 7 % (W2) and 4 % (W6) faster on one
+     * thread (same-JVM A/B on the 2-core Xeon). The micro-kernel reads the same values in the same
+     * order either way, so the results are bitwise the same. {@code canonic.gemm.directA=false}
+     * packs every panel.
+     */
+    static final boolean DIRECT_A = !"false".equalsIgnoreCase(System.getProperty("canonic.gemm.directA", "true"));
 
     private GemmKernels() {
     }
@@ -80,12 +93,12 @@ final class GemmKernels {
      */
     static void gemm(double[] a, int aOff, boolean transA, double[] b, int bOff, boolean transB,
                      double[] c, int cOff, int m, int n, int k, int i0, int i1) {
-        gemm(MICRO, a, aOff, transA, b, bOff, transB, c, cOff, m, n, k, i0, i1);
+        gemm(MICRO, a, aOff, transA, b, bOff, transB, c, cOff, m, n, k, i0, i1, DIRECT_A);
     }
 
-    /** As above with a given micro-kernel (tests run both). */
+    /** As above with a given micro-kernel, A's full panels read in place or packed (tests run every choice). */
     static void gemm(Micro micro, double[] a, int aOff, boolean transA, double[] b, int bOff, boolean transB,
-                     double[] c, int cOff, int m, int n, int k, int i0, int i1) {
+                     double[] c, int cOff, int m, int n, int k, int i0, int i1, boolean directA) {
         if (i0 >= i1) return;
         final int MR = micro.mr(), NR = micro.nr(), MC = MR * MC_PANELS, NC = NR * NC_PANELS;
         Work w = WORK.get();
@@ -104,18 +117,34 @@ final class GemmKernels {
                 packB(NR, b, bOff, transB, k, n, pc, kc, jc, nc, bp);
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
-                    packA(MR, a, aOff, transA, m, k, ic, mc, pc, kc, ap);
+                    // Full MR-row panels of a row-major A are read in place when directA; the rest
+                    // is packed. A transposed A is always packed: read in place it takes each
+                    // step's MR values from another cache line (1.03-1.23x slower, same-JVM A/B).
+                    int direct = directA && !transA ? mc / MR * MR : 0;
+                    if (direct < mc) packA(MR, a, aOff, transA, m, k, ic + direct, mc - direct, pc, kc, ap);
                     for (int jr = 0; jr < nc; jr += NR) {
                         int nr = Math.min(NR, nc - jr);
                         int bo = jr * kc;
                         for (int ir = 0; ir < mc; ir += MR) {
                             int mr = Math.min(MR, mc - ir);
-                            int ao = ir * kc;
+                            double[] as;
+                            int ao, aps, ars;
+                            if (ir < direct) {
+                                as = a;
+                                ao = transA ? aOff + pc * m + ic + ir : aOff + (ic + ir) * k + pc;
+                                aps = transA ? m : 1;
+                                ars = transA ? 1 : k;
+                            } else {
+                                as = ap;
+                                ao = (ir - direct) * kc;
+                                aps = MR;
+                                ars = 1;
+                            }
                             int co = cOff + (ic + ir) * n + jc + jr;
                             if (mr == MR && nr == NR) {
-                                micro.run(kc, ap, ao, bp, bo, c, co, n, first);
+                                micro.run(kc, as, ao, aps, ars, bp, bo, c, co, n, first);
                             } else {
-                                micro.run(kc, ap, ao, bp, bo, tile, 0, NR, true);
+                                micro.run(kc, as, ao, aps, ars, bp, bo, tile, 0, NR, true);
                                 for (int r = 0; r < mr; r++) {
                                     int cr = co + r * n, tr = r * NR;
                                     if (first) {

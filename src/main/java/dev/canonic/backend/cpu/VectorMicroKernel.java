@@ -30,25 +30,26 @@ final class VectorMicroKernel implements GemmKernels.Micro {
     }
 
     /**
-     * C[co + r·ldc + j] (=|+=) Σ_p ap[ao + p·8 + r] · bp[bo + p·NR + j] for r &lt; 8, j &lt; 3·L.
+     * C[co + r·ldc + j] (=|+=) Σ_p a[ao + p·aps + r·ars] · bp[bo + p·NR + j] for r &lt; 8, j &lt; 3·L.
      * With first, C is overwritten; else the product is added.
      */
     @Override
-    public void run(int kc, double[] ap, int ao, double[] bp, int bo, double[] c, int co, int ldc, boolean first) {
+    public void run(int kc, double[] ap, int ao, int aps, int ars, double[] bp, int bo, double[] c, int co, int ldc, boolean first) {
         DoubleVector z = DoubleVector.zero(S);
         DoubleVector c00 = z, c01 = z, c02 = z, c10 = z, c11 = z, c12 = z, c20 = z, c21 = z, c22 = z, c30 = z, c31 = z, c32 = z, c40 = z, c41 = z, c42 = z, c50 = z, c51 = z, c52 = z, c60 = z, c61 = z, c62 = z, c70 = z, c71 = z, c72 = z;
+        final int r1 = ars, r2 = 2 * ars, r3 = 3 * ars, r4 = 4 * ars, r5 = 5 * ars, r6 = 6 * ars, r7 = 7 * ars;
         for (int p = 0; p < kc; p++) {
             DoubleVector b0 = DoubleVector.fromArray(S, bp, bo), b1 = DoubleVector.fromArray(S, bp, bo + L), b2 = DoubleVector.fromArray(S, bp, bo + 2 * L);
             DoubleVector a;
-            a = DoubleVector.broadcast(S, ap[ao + 0]); c00 = a.fma(b0, c00); c01 = a.fma(b1, c01); c02 = a.fma(b2, c02);
-            a = DoubleVector.broadcast(S, ap[ao + 1]); c10 = a.fma(b0, c10); c11 = a.fma(b1, c11); c12 = a.fma(b2, c12);
-            a = DoubleVector.broadcast(S, ap[ao + 2]); c20 = a.fma(b0, c20); c21 = a.fma(b1, c21); c22 = a.fma(b2, c22);
-            a = DoubleVector.broadcast(S, ap[ao + 3]); c30 = a.fma(b0, c30); c31 = a.fma(b1, c31); c32 = a.fma(b2, c32);
-            a = DoubleVector.broadcast(S, ap[ao + 4]); c40 = a.fma(b0, c40); c41 = a.fma(b1, c41); c42 = a.fma(b2, c42);
-            a = DoubleVector.broadcast(S, ap[ao + 5]); c50 = a.fma(b0, c50); c51 = a.fma(b1, c51); c52 = a.fma(b2, c52);
-            a = DoubleVector.broadcast(S, ap[ao + 6]); c60 = a.fma(b0, c60); c61 = a.fma(b1, c61); c62 = a.fma(b2, c62);
-            a = DoubleVector.broadcast(S, ap[ao + 7]); c70 = a.fma(b0, c70); c71 = a.fma(b1, c71); c72 = a.fma(b2, c72);
-            ao += 8;
+            a = DoubleVector.broadcast(S, ap[ao]); c00 = a.fma(b0, c00); c01 = a.fma(b1, c01); c02 = a.fma(b2, c02);
+            a = DoubleVector.broadcast(S, ap[ao + r1]); c10 = a.fma(b0, c10); c11 = a.fma(b1, c11); c12 = a.fma(b2, c12);
+            a = DoubleVector.broadcast(S, ap[ao + r2]); c20 = a.fma(b0, c20); c21 = a.fma(b1, c21); c22 = a.fma(b2, c22);
+            a = DoubleVector.broadcast(S, ap[ao + r3]); c30 = a.fma(b0, c30); c31 = a.fma(b1, c31); c32 = a.fma(b2, c32);
+            a = DoubleVector.broadcast(S, ap[ao + r4]); c40 = a.fma(b0, c40); c41 = a.fma(b1, c41); c42 = a.fma(b2, c42);
+            a = DoubleVector.broadcast(S, ap[ao + r5]); c50 = a.fma(b0, c50); c51 = a.fma(b1, c51); c52 = a.fma(b2, c52);
+            a = DoubleVector.broadcast(S, ap[ao + r6]); c60 = a.fma(b0, c60); c61 = a.fma(b1, c61); c62 = a.fma(b2, c62);
+            a = DoubleVector.broadcast(S, ap[ao + r7]); c70 = a.fma(b0, c70); c71 = a.fma(b1, c71); c72 = a.fma(b2, c72);
+            ao += aps;
             bo += 3 * L;
         }
         if (first) {

@@ -15,7 +15,7 @@ import jdk.incubator.vector.VectorSpecies;
  * The tail of a range runs the scalar code.
  */
 final class VectorUnary implements CpuBackend.UnaryKernels {
-    private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
+    static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     private static final long MAGIC_BITS = Double.doubleToRawLongBits(UnaryKind.ROUND_MAGIC);
     private static final double[] C = UnaryKind.EXPM1_C;

@@ -109,8 +109,36 @@ class GemmKernelsTest {
                         double[] ref = naive(1, m, n, k, a, 0, ta, b, 0, tb);
                         double[] c = new double[m * n];
                         java.util.Arrays.fill(c, Double.NaN);
-                        GemmKernels.gemm(micro, a, 0, ta, b, 0, tb, c, 0, m, n, k, 0, m);
+                        GemmKernels.gemm(micro, a, 0, ta, b, 0, tb, c, 0, m, n, k, 0, m, GemmKernels.DIRECT_A);
                         check(ref, c, k, micro.describe() + " " + m + "x" + n + "x" + k + " ta=" + ta + " tb=" + tb);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void panelsOfAReadInPlaceGiveBitwiseThePackedResult() {
+        Random g = new Random(14);
+        // Partial row panels, several KC blocks (k > 256), several MC blocks, row ranges split as threads split them.
+        int[][] sizes = {{8192 / 8, 64, 64}, {203, 37, 600}, {97, 24, 257}, {8, 8, 1}, {17, 100, 31}};
+        List<GemmKernels.Micro> micros = List.of(new ScalarMicroKernel(), GemmKernels.MICRO);
+        for (GemmKernels.Micro micro : micros) {
+            for (int[] s : sizes) {
+                int m = s[0], n = s[1], k = s[2];
+                double[] a = rand(g, m * k), b = rand(g, k * n);
+                for (boolean ta : new boolean[] {false, true}) {
+                    for (boolean tb : new boolean[] {false, true}) {
+                        double[] packed = new double[m * n], direct = new double[m * n];
+                        int half = m / 2 + 3 > m ? m : m / 2 + 3;
+                        GemmKernels.gemm(micro, a, 0, ta, b, 0, tb, packed, 0, m, n, k, 0, m, false);
+                        GemmKernels.gemm(micro, a, 0, ta, b, 0, tb, direct, 0, m, n, k, 0, half, true);
+                        GemmKernels.gemm(micro, a, 0, ta, b, 0, tb, direct, 0, m, n, k, half, m, true);
+                        String what = micro.describe() + " " + m + "x" + n + "x" + k + " ta=" + ta + " tb=" + tb;
+                        for (int i = 0; i < packed.length; i++) {
+                            assertEquals(Double.doubleToRawLongBits(packed[i]), Double.doubleToRawLongBits(direct[i]), what + " element " + i);
+                        }
+                        check(naive(1, m, n, k, a, 0, ta, b, 0, tb), direct, k, what);
                     }
                 }
             }
