@@ -42,7 +42,7 @@ public final class TrainCommand implements Runnable {
         @Option(names = "--epochs", defaultValue = "20", description = "Adam epochs (default ${DEFAULT-VALUE})")
         int epochs;
 
-        @Option(names = "--lbfgs", defaultValue = "1300", description = "L-BFGS refinement iterations (default ${DEFAULT-VALUE})")
+        @Option(names = "--lbfgs", defaultValue = "2600", description = "L-BFGS refinement iterations (default ${DEFAULT-VALUE})")
         int lbfgs;
 
         @Option(names = "--seed", defaultValue = "1", description = "seed of initialisation and split (default ${DEFAULT-VALUE})")

@@ -33,7 +33,7 @@ public final class KoopmanSuite implements Suite {
     public record Size(int orbits, int samples, int epochs, int batch, int rolloutOrbits, int lbfgsIters, int lbfgsSamples) {
         /** The committed defaults for a full validation run. */
         public static Size full() {
-            return new Size(60, 300, 20, 32, 5, 1300, 4096);
+            return new Size(60, 300, 20, 32, 5, 2600, 4096);
         }
 
         /** A reduced run for the unit tests. */
