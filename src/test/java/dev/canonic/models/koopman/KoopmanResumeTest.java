@@ -22,18 +22,8 @@ class KoopmanResumeTest {
             8, epochs, 4, 3e-3, 1e-5, seed, 5, 64, 20);
     }
 
-    /** Harmonic oscillator orbits, ω0 = 0.5, step 0.1. */
     private static double[][][] orbits(int s, int t, double offset) {
-        double[][][] o = new double[s][t][2];
-        for (int i = 0; i < s; i++) {
-            double amp = 0.3 + 0.2 * i + offset, ph = 0.7 * i;
-            for (int k = 0; k < t; k++) {
-                double th = ph + 0.5 * 0.1 * k;
-                o[i][k][0] = amp * Math.sin(th);
-                o[i][k][1] = amp * 0.5 * Math.cos(th);
-            }
-        }
-        return o;
+        return TestOrbits.oscillator(s, t, offset);
     }
 
     private static double[][] params(KoopmanModel m) {
