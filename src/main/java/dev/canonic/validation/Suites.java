@@ -30,12 +30,16 @@ public final class Suites {
         Map<String, Double> slab = new LinkedHashMap<>();
         slab.put("max_abs_action_residual", 5e-4);
         slab.put("max_abs_frequency_residual", 5e-4);
+        slab.put("max_abs_orbit_action_residual", 5e-4);
+        slab.put("max_abs_orbit_frequency_residual", 5e-4);
         slab.put("encode_decode_max_abs", 1e-12);
         m.put("slab", new KoopmanSuite(new Numeric1D("slab", "isothermal slab Φ = 2σ² ln cosh(z/(2 z0)), σ = 1, z0 = 1",
             new dev.canonic.dynamics.IsothermalSlab(1.0, 1.0), 0.1, 2.0), KoopmanConfig.seed1d(1), slab));
         Map<String, Double> pt = new LinkedHashMap<>();
         pt.put("max_abs_action_residual", 5e-4);
         pt.put("max_abs_frequency_residual", 5e-4);
+        pt.put("max_abs_orbit_action_residual", 5e-4);
+        pt.put("max_abs_orbit_frequency_residual", 5e-4);
         pt.put("encode_decode_max_abs", 1e-12);
         dev.canonic.dynamics.PoschlTeller well = new dev.canonic.dynamics.PoschlTeller(1.0, 1.0);
         m.put("poschl-teller", new KoopmanSuite(new Numeric1D("poschl-teller", "Pöschl–Teller well Φ = −V0/cosh²(z/a), V0 = 1, a = 1 "

@@ -57,6 +57,17 @@ class UserPathTest {
             assertEquals(W0, w[i], 0.01);
         }
         assertTrue(Math.sqrt(err) < Math.sqrt(spread) / 100, "action rms error " + Math.sqrt(err) + " vs spread " + Math.sqrt(spread));
+        // the orbit action: one value per orbit, closer to the truth than the pointwise J
+        OrbitCsv.Table to = OrbitCsv.read(acts, List.of("orbit_id", "J_orbit", "Omega_orbit"));
+        double[] jo = to.column("J_orbit"), wo = to.column("Omega_orbit");
+        double errO = 0;
+        for (int i = 0; i < jo.length; i++) {
+            if (i > 0 && id[i] == id[i - 1]) assertEquals(jo[i - 1], jo[i], 0.0, "J_orbit is one value per orbit");
+            double tj = jOf((int) id[i])[0];
+            errO += (jo[i] - tj) * (jo[i] - tj) / jo.length;
+            assertEquals(W0, wo[i], 0.01);
+        }
+        assertTrue(errO < err, "orbit action rms error " + Math.sqrt(errO) + " vs pointwise " + Math.sqrt(err));
         assertEquals(0, Main.execute("orbit", "--model", model.toString(), "--J", "1.0", "--theta", "0.3", "--times", "0:10:0.5", "--out", orb.toString()));
         OrbitCsv.Table o = OrbitCsv.read(orb, List.of("t", "z", "vz"));
         assertEquals(21, o.rows());

@@ -32,8 +32,10 @@ class KoopmanSuiteTest {
         assertTrue(num(m, "encode_decode_max_abs") < 1e-12, suite + ": encode-decode " + num(m, "encode_decode_max_abs"));
         assertTrue(Math.sqrt(num(m, "frequency_mse")) < freqTol, suite + ": frequency rms error " + Math.sqrt(num(m, "frequency_mse")));
         assertTrue(num(m, "angle_rms_residual") < angleTol, suite + ": angle rms error " + num(m, "angle_rms_residual"));
+        assertTrue(num(m, "max_abs_orbit_action_residual") < num(m, "max_abs_action_residual") / 3, suite + ": orbit action error "
+            + num(m, "max_abs_orbit_action_residual") + " not well below the pointwise one " + num(m, "max_abs_action_residual"));
         for (String k : new String[] {"frequency_mse", "action_mse", "max_abs_action_residual", "max_abs_frequency_residual",
-            "encode_decode_max_abs", "rollout_max_abs_residual", "train_seconds", "threads", "backend", "seed"}) {
+            "max_abs_orbit_action_residual", "max_abs_orbit_frequency_residual", "encode_decode_max_abs", "rollout_max_abs_residual", "train_seconds", "threads", "backend", "seed"}) {
             assertTrue(m.containsKey(k), suite + ": metric " + k + " missing");
         }
         String json = Files.readString(dir.resolve(suite + ".json"));

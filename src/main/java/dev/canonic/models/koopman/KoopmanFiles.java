@@ -131,7 +131,8 @@ public final class KoopmanFiles {
         return check(file, x, times, ids, d, minSamples);
     }
 
-    private static String fmt(double id) {
+    /** An orbit id as the user wrote it: whole numbers without a decimal point. */
+    public static String fmt(double id) {
         return id == Math.rint(id) ? Long.toString((long) id) : Double.toString(id);
     }
 

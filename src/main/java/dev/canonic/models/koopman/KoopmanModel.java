@@ -246,6 +246,11 @@ public final class KoopmanModel extends Module {
         return frequencyOfScaled(latentActions(encode(x)));
     }
 
+    /** Frequencies Ω = ω(J) (B×d), user units, of actions J (B×d, user units). */
+    public Tensor frequenciesOfActions(Tensor j) {
+        return frequencyOfScaled(j.div(actionScale()));
+    }
+
     /** Energy H(J(x)) (B×1), user units, up to an additive constant. */
     public Tensor energy(Tensor x) {
         return energyOfScaled(latentActions(encode(x)));
