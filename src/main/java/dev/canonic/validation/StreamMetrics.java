@@ -95,4 +95,43 @@ public final class StreamMetrics {
     public static double[][] spreads(double[] j, int[] stream) {
         return dev.canonic.models.actionfinder.data.ActionFinderUserPath.spreads(j, stream);
     }
+
+    /**
+     * Where the action error sits: streams ranked by their share of Σ|ΔJ| (over stars and the three
+     * components). Returns {median |ΔJ| over stars and components, share of Σ|ΔJ| from the worst
+     * ⌈fraction·streams⌉ streams, mean |ΔJ| of the other stars (over components, as {@link #mad}),
+     * smallest reference J_R among the worst streams, number of worst streams}.
+     */
+    public static double[] errorConcentration(double[] learned, double[] ref, int[] stream, double fraction) {
+        check(learned, ref);
+        int n = learned.length / 3;
+        if (stream.length != n) throw new IllegalArgumentException(stream.length + " stream ids for " + n + " stars");
+        java.util.Map<Integer, double[]> per = new java.util.HashMap<>();
+        double[] all = new double[3 * n];
+        double total = 0;
+        for (int i = 0; i < n; i++) {
+            double[] acc = per.computeIfAbsent(stream[i], k -> new double[] {0, 0, Double.POSITIVE_INFINITY});
+            for (int k = 0; k < 3; k++) {
+                double d = Math.abs(learned[3 * i + k] - ref[3 * i + k]);
+                all[3 * i + k] = d;
+                acc[0] += d;
+                total += d;
+            }
+            acc[1] += 1;
+            acc[2] = Math.min(acc[2], ref[3 * i]);
+        }
+        java.util.List<double[]> ranked = new java.util.ArrayList<>(per.values());
+        ranked.sort((a, b) -> Double.compare(b[0], a[0]));
+        int worst = Math.max(1, (int) Math.ceil(fraction * ranked.size()));
+        double worstSum = 0, worstStars = 0, minJr = Double.POSITIVE_INFINITY;
+        for (int k = 0; k < worst; k++) {
+            worstSum += ranked.get(k)[0];
+            worstStars += ranked.get(k)[1];
+            minJr = Math.min(minJr, ranked.get(k)[2]);
+        }
+        java.util.Arrays.sort(all);
+        double median = all.length % 2 == 1 ? all[all.length / 2] : 0.5 * (all[all.length / 2 - 1] + all[all.length / 2]);
+        double rest = n - worstStars > 0 ? (total - worstSum) / (3 * (n - worstStars)) : 0;
+        return new double[] {median, total > 0 ? worstSum / total : 0, rest, minJr, worst};
+    }
 }

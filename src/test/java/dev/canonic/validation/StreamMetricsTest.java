@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class StreamMetricsTest {
     @Test
@@ -42,5 +43,28 @@ class StreamMetricsTest {
         assertEquals(0, s[0][1], 1e-14);
         assertEquals(1.0, s[1][1], 1e-14);
         assertEquals(0, s[1][2], 1e-14);
+    }
+
+    @Test
+    void errorConcentrationFindsTheStreamsThatCarryTheError() {
+        // 50 streams of 2 stars; stream 7 is off by 30 in J_R on both stars, every other star by 0.1 in each component
+        int streams = 50, n = 2 * streams;
+        double[] ref = new double[3 * n], got = new double[3 * n];
+        int[] id = new int[n];
+        for (int i = 0; i < n; i++) {
+            id[i] = i / 2;
+            ref[3 * i] = id[i] == 7 ? 5000 : 100 + i;
+            ref[3 * i + 1] = -300 + i;
+            ref[3 * i + 2] = 50;
+            for (int k = 0; k < 3; k++) got[3 * i + k] = ref[3 * i + k] + (id[i] == 7 ? (k == 0 ? 30 : 0) : 0.1);
+        }
+        double[] c = StreamMetrics.errorConcentration(got, ref, id, 0.02);
+        assertEquals(1, c[4], 0.0, "2 % of 50 streams rounds up to one");
+        double total = 2 * 30 + 49 * 2 * 3 * 0.1;
+        assertEquals(60 / total, c[1], 1e-12, "share of the worst stream");
+        assertEquals(0.1, c[2], 1e-12, "mean |dJ| of the others");
+        assertEquals(5000, c[3], 0.0, "reference J_R of the worst stream");
+        assertEquals(0.1, c[0], 1e-12, "median over stars and components");
+        assertThrows(IllegalArgumentException.class, () -> StreamMetrics.errorConcentration(got, ref, new int[3], 0.02));
     }
 }
