@@ -463,7 +463,7 @@ public final class ActionFinderSuite implements Suite {
             b.append("Where the action error sits: the test streams ranked by their share of Σ|ΔJ| (stars × components); the worst 2 % of them, ")
                 .append("their share, the mean |ΔJ| of all other stars and the smallest reference J_R among the worst (kpc km/s). A few loosely bound ")
                 .append("streams, whose 8 stars cover a small arc of a long radial period, carry much of action_mad.\n\n");
-            b.append("| case | median |ΔJ| | worst streams | their share of Σ|ΔJ| | mean |ΔJ| of the others | smallest J_R of the worst |\n|---|---|---|---|---|---|\n");
+            b.append("| case | median \\|ΔJ\\| | worst streams | their share of Σ\\|ΔJ\\| | mean \\|ΔJ\\| of the others | smallest J_R of the worst |\n|---|---|---|---|---|---|\n");
             for (Map.Entry<?, ?> e : cases.entrySet()) {
                 Map<?, ?> c = (Map<?, ?>) e.getValue();
                 if (c.get("worst_streams") == null) continue;
