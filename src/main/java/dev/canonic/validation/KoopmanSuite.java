@@ -161,6 +161,7 @@ public final class KoopmanSuite implements Suite {
         final Map<String, Object> metrics = new LinkedHashMap<>();
         double[] z, v, jRef, jLearn, thRef, thLearn, omRef, omLearn, recon;
         double[] rollT, rollZTrue, rollZModel, rollResidual;
+        double[] orbitJRef, orbitDJ, orbitDW;
     }
 
     Evaluation evaluate(KoopmanModel model, OrbitSet test, int rollOrbits) {
@@ -241,9 +242,15 @@ public final class KoopmanSuite implements Suite {
             wo = model.frequenciesOfActions(Tensor.of(jo, s, 1)).toArray();
         }
         double jomax = 0, womax = 0;
+        e.orbitJRef = new double[s];
+        e.orbitDJ = new double[s];
+        e.orbitDW = new double[s];
         for (int o = 0; o < s; o++) {
-            jomax = Math.max(jomax, Math.abs(jo[o] - e.jRef[o * t]));
-            womax = Math.max(womax, Math.abs(wo[o] - e.omRef[o * t]));
+            e.orbitJRef[o] = e.jRef[o * t];
+            e.orbitDJ[o] = jo[o] - e.jRef[o * t];
+            e.orbitDW[o] = wo[o] - e.omRef[o * t];
+            jomax = Math.max(jomax, Math.abs(e.orbitDJ[o]));
+            womax = Math.max(womax, Math.abs(e.orbitDW[o]));
         }
         e.metrics.put("max_abs_orbit_action_residual", jomax);
         e.metrics.put("max_abs_orbit_frequency_residual", womax);
@@ -345,6 +352,15 @@ public final class KoopmanSuite implements Suite {
         Plots.points(c, "ΔJ", e.jRef, dj);
         Plots.points(c, "ΔΩ", e.jRef, dw);
         save(c, dir, p + "residuals.png", files);
+        double[] ajo = new double[e.orbitDJ.length], awo = new double[e.orbitDW.length];
+        for (int o = 0; o < ajo.length; o++) {
+            ajo[o] = Math.abs(e.orbitDJ[o]);
+            awo[o] = Math.abs(e.orbitDW[o]);
+        }
+        c = Plots.chart(name() + ": orbit actions (J averaged over θ along each held-out orbit) against the reference", "reference J", "|learned − reference|", true);
+        Plots.points(c, "|ΔJ_orbit|", e.orbitJRef, Plots.positive(ajo));
+        Plots.points(c, "|ΔΩ(J_orbit)|", e.orbitJRef, Plots.positive(awo));
+        save(c, dir, p + "orbit-residuals.png", files);
         double[] idx = new double[n];
         for (int i = 0; i < n; i++) idx[i] = i;
         c = Plots.chart(name() + ": encode → decode residual max(|Δz|, |Δv|)", "held-out point", "residual", true);

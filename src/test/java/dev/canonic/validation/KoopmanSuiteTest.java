@@ -41,7 +41,7 @@ class KoopmanSuiteTest {
         String json = Files.readString(dir.resolve(suite + ".json"));
         assertTrue(json.contains("\"rollout_max_abs_residual\""), json);
         String md = Files.readString(dir.resolve(suite + ".md"));
-        for (String png : new String[] {"training", "phase-J", "phase-theta", "orbit-theta", "orbit-J", "J-Omega", "residuals", "encode-decode", "rollout"}) {
+        for (String png : new String[] {"training", "phase-J", "phase-theta", "orbit-theta", "orbit-J", "J-Omega", "residuals", "orbit-residuals", "encode-decode", "rollout"}) {
             Path f = dir.resolve(suite + "-" + png + ".png");
             assertTrue(Files.size(f) > 1000, "figure " + f + " missing or empty");
             assertTrue(md.contains(suite + "-" + png + ".png"), "report does not show " + png);
