@@ -79,6 +79,53 @@ class UserPathTest {
     }
 
     @Test
+    void twoDegreesOfFreedomGiveOrbitActionsPerComponent(@TempDir Path dir) throws Exception {
+        // two uncoupled oscillators, ω = (0.5, 0.8): J_i = (p_i² + ω_i² q_i²) / (2 ω_i)
+        double[] w = {0.5, 0.8};
+        Path data = dir.resolve("ho2.csv"), model = dir.resolve("ho2.npz"), acts = dir.resolve("acts2.csv");
+        StringBuilder b = new StringBuilder("orbit_id,t,q1,q2,p1,p2\n");
+        Random g = new Random(9);
+        int orbits = 12, samples = 160;
+        for (int s = 0; s < orbits; s++) {
+            double[] j = {0.3 + 1.2 * g.nextDouble(), 0.3 + 1.2 * g.nextDouble()}, ph = {6.3 * g.nextDouble(), 6.3 * g.nextDouble()};
+            for (int k = 0; k < samples; k++) {
+                double t = 0.2 * k;
+                b.append(s).append(',').append(t);
+                for (int i = 0; i < 2; i++) b.append(',').append(Math.sqrt(2 * j[i] / w[i]) * Math.sin(ph[i] + w[i] * t));
+                for (int i = 0; i < 2; i++) b.append(',').append(Math.sqrt(2 * j[i] * w[i]) * Math.cos(ph[i] + w[i] * t));
+                b.append('\n');
+            }
+        }
+        Files.writeString(data, b.toString());
+        assertEquals(0, Main.execute("train", "koopman", "--data", data.toString(), "--out", model.toString(), "--epochs", "3",
+            "--lbfgs", "60", "--no-progress"));
+        assertEquals(0, Main.execute("actions", "--model", model.toString(), "--input", data.toString(), "--out", acts.toString()));
+        OrbitCsv.Table t = OrbitCsv.read(acts, List.of("orbit_id", "q1", "q2", "p1", "p2", "J1", "J2", "theta1", "theta2", "Omega1", "Omega2",
+            "J1_orbit", "J2_orbit", "Omega1_orbit", "Omega2_orbit"));
+        double[] id = t.column("orbit_id");
+        for (int i = 0; i < 2; i++) {
+            double[] jo = t.column("J" + (i + 1) + "_orbit"), wo = t.column("Omega" + (i + 1) + "_orbit");
+            for (int r = 1; r < jo.length; r++) {
+                assertTrue(Double.isFinite(jo[r]) && Double.isFinite(wo[r]), "finite orbit columns");
+                if (id[r] == id[r - 1]) {
+                    assertEquals(jo[r - 1], jo[r], 0.0, "J" + (i + 1) + "_orbit is one value per orbit");
+                    assertEquals(wo[r - 1], wo[r], 0.0, "Omega" + (i + 1) + "_orbit is one value per orbit");
+                }
+            }
+            // the orbit action is closer to the truth than the pointwise one (a short training leaves a visible ripple)
+            double[] q = t.column("q" + (i + 1)), p = t.column("p" + (i + 1)), jp = t.column("J" + (i + 1));
+            double ep = 0, eo = 0;
+            for (int r = 0; r < jo.length; r++) {
+                double tj = (p[r] * p[r] + w[i] * w[i] * q[r] * q[r]) / (2 * w[i]);
+                ep += (jp[r] - tj) * (jp[r] - tj);
+                eo += (jo[r] - tj) * (jo[r] - tj);
+            }
+            System.out.printf("2-dof J%d rms error: pointwise %.3e, orbit %.3e%n", i + 1, Math.sqrt(ep / jo.length), Math.sqrt(eo / jo.length));
+            assertTrue(eo < ep, "J" + (i + 1) + ": orbit rms error " + Math.sqrt(eo / jo.length) + " vs pointwise " + Math.sqrt(ep / jo.length));
+        }
+    }
+
+    @Test
     void resumeFromTheCommandLineGivesTheSameModelFile(@TempDir Path dir) throws Exception {
         Path data = dir.resolve("ho.csv"), a = dir.resolve("a.npz"), b = dir.resolve("b.npz");
         writeOscillator(data, 8, 60, 0.1);
