@@ -105,6 +105,18 @@ public final class TrainCommand implements Runnable {
             for (int j = 0; j < d && val.size() >= 2; j++) {
                 System.out.printf(Locale.ROOT, "J%d: spread along each validation orbit / spread across orbits = %.2e (rms over orbits)%n", j + 1, ratio[j]);
             }
+            double[] halves = halfSplitRatio(model, val, d);
+            if (val.size() >= 2) {
+                int used = (int) halves[d];
+                if (used == 0) {
+                    System.out.println("orbit actions (J_orbit): no validation orbit is long enough for each half to go round its angle circle, "
+                        + "so there is no check of them here");
+                }
+                for (int j = 0; j < d && used > 0; j++) {
+                    System.out.printf(Locale.ROOT, "J%d_orbit: difference between the two halves of each validation orbit / spread across orbits "
+                        + "= %.2e (rms over %d of %d orbits)%n", j + 1, halves[j], used, val.size());
+                }
+            }
             System.out.printf(Locale.ROOT, "trained in %.1f s; model written to %s%n", h.seconds(), out);
             return 0;
         }
@@ -122,6 +134,44 @@ public final class TrainCommand implements Runnable {
      * orbits of its standard deviation along the orbit, divided by the standard deviation of the
      * orbit means across orbits. An action that is truly conserved gives a small ratio.
      */
+    /**
+     * A reference-free check of the orbit actions: J_orbit of the first and of the second half of
+     * each orbit, where both halves go round their angle circles, compared. Returns per component
+     * the rms difference over those orbits divided by the spread of J_orbit across orbits, then (index
+     * d) how many orbits qualified.
+     */
+    static double[] halfSplitRatio(KoopmanModel model, List<double[][]> orbits, int d) {
+        double[] diff = new double[d + 1];
+        List<double[]> whole = new ArrayList<>();
+        int used = 0;
+        try (GradMode.Scope g = GradMode.noGrad()) {
+            for (double[][] o : orbits) {
+                int m = o.length, h = m / 2;
+                double[] flat = new double[m * 2 * d];
+                for (int k = 0; k < m; k++) System.arraycopy(o[k], 0, flat, k * 2 * d, 2 * d);
+                Tensor x = Tensor.of(flat, m, 2 * d);
+                double[] j = model.actions(x).toArray(), th = model.angles(x).toArray();
+                whole.add(dev.canonic.models.koopman.OrbitAverage.average(j, th, m, d).actions());
+                if (h < 2) continue;
+                dev.canonic.models.koopman.OrbitAverage.Result a = dev.canonic.models.koopman.OrbitAverage.average(
+                    java.util.Arrays.copyOfRange(j, 0, h * d), java.util.Arrays.copyOfRange(th, 0, h * d), h, d);
+                dev.canonic.models.koopman.OrbitAverage.Result b = dev.canonic.models.koopman.OrbitAverage.average(
+                    java.util.Arrays.copyOfRange(j, h * d, m * d), java.util.Arrays.copyOfRange(th, h * d, m * d), m - h, d);
+                if (!a.covered() || !b.covered()) continue;
+                used++;
+                for (int q = 0; q < d; q++) diff[q] += (a.actions()[q] - b.actions()[q]) * (a.actions()[q] - b.actions()[q]);
+            }
+        }
+        for (int q = 0; q < d; q++) {
+            double mu = 0, v = 0;
+            for (double[] w : whole) mu += w[q] / whole.size();
+            for (double[] w : whole) v += (w[q] - mu) * (w[q] - mu) / whole.size();
+            diff[q] = used == 0 ? Double.NaN : Math.sqrt(diff[q] / used) / Math.sqrt(v);
+        }
+        diff[d] = used;
+        return diff;
+    }
+
     static double[] spreadRatio(KoopmanModel model, List<double[][]> orbits, int d) {
         double[] within = new double[d];
         List<double[]> means = new ArrayList<>();

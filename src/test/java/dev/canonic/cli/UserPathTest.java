@@ -123,6 +123,21 @@ class UserPathTest {
             System.out.printf("2-dof J%d rms error: pointwise %.3e, orbit %.3e%n", i + 1, Math.sqrt(ep / jo.length), Math.sqrt(eo / jo.length));
             assertTrue(eo < ep, "J" + (i + 1) + ": orbit rms error " + Math.sqrt(eo / jo.length) + " vs pointwise " + Math.sqrt(ep / jo.length));
         }
+        // the reference-free checks train koopman prints: halves of each orbit agree better on J_orbit than J varies along the orbit
+        java.util.List<double[][]> orbs = new java.util.ArrayList<>();
+        double[] q1 = t.column("q1"), q2 = t.column("q2"), p1 = t.column("p1"), p2 = t.column("p2");
+        for (int o = 0; o < orbits; o++) {
+            double[][] x = new double[samples][];
+            for (int k = 0; k < samples; k++) {
+                int r = o * samples + k;
+                x[k] = new double[] {q1[r], q2[r], p1[r], p2[r]};
+            }
+            orbs.add(x);
+        }
+        dev.canonic.models.koopman.KoopmanModel km = KoopmanFiles.load(model);
+        double[] halves = TrainCommand.halfSplitRatio(km, orbs, 2), along = TrainCommand.spreadRatio(km, orbs, 2);
+        assertEquals(orbits, halves[2], 0.0, "every half covers more than a period of both oscillators");
+        for (int i = 0; i < 2; i++) assertTrue(halves[i] < along[i], "J" + (i + 1) + ": halves " + halves[i] + " vs along-orbit spread " + along[i]);
     }
 
     @Test
