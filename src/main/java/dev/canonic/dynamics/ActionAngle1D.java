@@ -188,17 +188,23 @@ public final class ActionAngle1D {
         if (j == 0) return phi0;
         double k = pot.curvature(0);
         double e = phi0 + j * Math.sqrt(Math.max(k, 1e-300));
+        // lo: the highest energy seen whose action is below j; hi: the lowest energy seen that is unbound
+        // (finite wells such as Pöschl–Teller) — Newton steps that leave (lo, hi) bisect instead, which
+        // matters near a separatrix, where Ω → 0 makes Newton overshoot
+        double lo = phi0, hi = Double.POSITIVE_INFINITY;
         for (int it = 0; it < 200; it++) {
             Orbit o;
             try {
                 o = orbit(e);
             } catch (IllegalArgumentException unbound) {
-                // the first guess overshot a finite well (e.g. Pöschl–Teller): back off towards the bottom
-                e = 0.5 * (e + phi0);
+                hi = Math.min(hi, e);
+                e = 0.5 * (lo + hi);
                 continue;
             }
+            if (o.J < j) lo = Math.max(lo, e);
             double ne = e - (o.J - j) * o.Omega;
             if (ne <= phi0) ne = 0.5 * (e + phi0);
+            if (ne >= hi) ne = 0.5 * (e + hi);
             if (Math.abs(ne - e) <= 4 * Math.ulp(e)) return ne;
             e = ne;
         }

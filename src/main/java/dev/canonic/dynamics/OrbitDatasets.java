@@ -55,6 +55,11 @@ public final class OrbitDatasets {
         /** The paper's settings for a system: 3D 0.1 Gyr, leapfrog at 1e-5 Gyr, energy to 1e-7, halo sampling; 1D 50 time units at 1e-3, actions in [0.05, 1.5]. */
         public static Config defaults(ReferenceSystem sys) {
             if (sys.dim() == 3) return new Config(0.1, 1e-5, 1e-7, new Leapfrog(), Sampling.HALO, 0.05, 1.5);
+            if (sys.potential1D() instanceof PoschlTeller pt) {
+                // a finite well: actions from 5 % to 68 % of the separatrix's (the suite's E in [−0.9, −0.1] for V0 = a = 1)
+                double sep = pt.separatrixAction();
+                return new Config(50, 1e-3, 1e-7, new Leapfrog(), Sampling.HALO, 0.05 * sep, 0.68 * sep);
+            }
             return new Config(50, 1e-3, 1e-7, new Leapfrog(), Sampling.HALO, 0.05, 1.5);
         }
     }
@@ -116,6 +121,10 @@ public final class OrbitDatasets {
         double[] q = new double[s * d], p = new double[s * d];
         long rejected = 0;
         if (d == 1) {
+            if (sys.potential1D() instanceof PoschlTeller pt && !(cfg.jMax() < pt.separatrixAction())) {
+                throw new IllegalArgumentException(sys.name() + ": bound orbits have actions below the separatrix's a·√(2 V0) = "
+                    + pt.separatrixAction() + "; got jmax = " + cfg.jMax());
+            }
             for (int i = 0; i < s; i++) {
                 double j = cfg.jMin() + (cfg.jMax() - cfg.jMin()) * rng.nextDouble();
                 double th = Angles.TWO_PI * rng.nextDouble();

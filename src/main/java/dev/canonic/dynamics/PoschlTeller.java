@@ -19,6 +19,11 @@ public final class PoschlTeller implements Potential1D {
         this.a = a;
     }
 
+    /** The separatrix's action a·√(2 V0): every bound orbit has a smaller one. */
+    public double separatrixAction() {
+        return a * Math.sqrt(2 * v0);
+    }
+
     /** Closed-form action of energy e (−V0 &lt; e &lt; 0). */
     public double action(double e) {
         if (!(e > -v0 && e < 0)) throw new IllegalArgumentException("Pöschl–Teller: energy " + e + " is not bound (need −V0 < E < 0)");

@@ -9,6 +9,8 @@ import java.util.Map;
  * <ul>
  *   <li>{@code harmonic} (omega = 0.5): analytic, 1D, dimensionless;</li>
  *   <li>{@code slab} (sigma = 1, z0 = 1): 1D quadrature, dimensionless;</li>
+ *   <li>{@code poschl-teller} (V0 = 1, a = 1): Φ = −V0/cosh²(z/a), 1D quadrature (equal to the closed
+ *       form J = a(√(2V0) − √(2|E|))), dimensionless; bound orbits need J below a√(2V0);</li>
  *   <li>{@code isochrone} (GM = G·3.334e11 M☉ in kpc (km/s)², b = 5 kpc): analytic, 3D;</li>
  *   <li>{@code plummer} (GM, b = 5), {@code hernquist} (GM, a = 5), {@code nfw} (GM = 5e6, rs = 16):
  *       spherical quadrature, 3D.</li>
@@ -40,7 +42,7 @@ public final class ReferenceSystem {
     }
 
     /** The known system names. */
-    public static final String[] NAMES = {"harmonic", "slab", "isochrone", "plummer", "hernquist", "nfw"};
+    public static final String[] NAMES = {"harmonic", "slab", "poschl-teller", "isochrone", "plummer", "hernquist", "nfw"};
 
     private static Map<String, Double> defaults(String name) {
         Map<String, Double> d = new LinkedHashMap<>();
@@ -49,6 +51,10 @@ public final class ReferenceSystem {
             case "slab" -> {
                 d.put("sigma", 1.0);
                 d.put("z0", 1.0);
+            }
+            case "poschl-teller" -> {
+                d.put("V0", 1.0);
+                d.put("a", 1.0);
             }
             case "isochrone", "plummer" -> {
                 d.put("GM", PAPER_GM);
@@ -83,6 +89,7 @@ public final class ReferenceSystem {
         return switch (name) {
             case "harmonic" -> new ReferenceSystem(name, p, new HarmonicOscillator(p.get("omega")), null);
             case "slab" -> new ReferenceSystem(name, p, new IsothermalSlab(p.get("sigma"), p.get("z0")), null);
+            case "poschl-teller" -> new ReferenceSystem(name, p, new PoschlTeller(p.get("V0"), p.get("a")), null);
             case "isochrone" -> new ReferenceSystem(name, p, null, new Isochrone(p.get("GM"), p.get("b")));
             case "plummer" -> new ReferenceSystem(name, p, null, new Plummer(p.get("GM"), p.get("b")));
             case "hernquist" -> new ReferenceSystem(name, p, null, new Hernquist(p.get("GM"), p.get("a")));

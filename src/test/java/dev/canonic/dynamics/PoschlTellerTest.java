@@ -34,4 +34,28 @@ class PoschlTellerTest {
         GradCheck.first(x -> p.value(x[0]), new Tensor[] {Tensor.of(new double[] {-0.8, 0.3, 1.5}, 3)}, 1e-3, 1).assertWithin("poschl-teller", 1e-7);
         GradCheck.second(x -> p.value(x[0]), new Tensor[] {Tensor.of(new double[] {-0.8, 0.3, 1.5}, 3)}, 1e-3, 2).assertWithin("poschl-teller", 1e-7);
     }
+
+    @Test
+    void namedReferenceSystemGivesTheClosedFormAndRefusesUnboundActions() {
+        ReferenceSystem sys = ReferenceSystem.of("poschl-teller", java.util.Map.of("V0", 1.3, "a", 0.7));
+        PoschlTeller p = (PoschlTeller) sys.potential1D();
+        assertEquals(0.7 * Math.sqrt(2.6), p.separatrixAction(), 1e-15);
+        double z = 0.3, v = 0.8, e = 0.5 * v * v + p.value(z);
+        double[] ref = sys.reference(new double[] {z}, new double[] {v});
+        assertEquals(p.action(e), ref[0], 1e-9 * p.action(e), "J by quadrature against the closed form");
+        assertEquals(p.frequency(e), ref[2], 1e-9 * p.frequency(e), "Omega");
+        OrbitDatasets.Config d = OrbitDatasets.Config.defaults(sys);
+        org.junit.jupiter.api.Assertions.assertTrue(d.jMax() < p.separatrixAction(), "default actions stay bound");
+        OrbitDatasets.Config bad = new OrbitDatasets.Config(d.duration(), d.step(), d.energyTol(), d.integrator(), d.sampling(), d.jMin(), 1.2);
+        OrbitDatasets.Config edge = new OrbitDatasets.Config(d.duration(), d.step(), d.energyTol(), d.integrator(), d.sampling(), 1.0, 1.12);
+        Object[] ic = OrbitDatasets.initialConditions(sys, edge, 20, new java.util.SplittableRandom(2));
+        ActionAngle1D q = new ActionAngle1D(p);
+        for (int i = 0; i < 20; i++) {
+            double jj = q.actionAngle(((double[]) ic[0])[i], ((double[]) ic[1])[i])[0];
+            org.junit.jupiter.api.Assertions.assertTrue(jj >= 1.0 - 1e-9 && jj <= 1.12 + 1e-9, "action " + jj + " drawn near the separatrix " + p.separatrixAction());
+        }
+        IllegalArgumentException x = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+            () -> OrbitDatasets.initialConditions(sys, bad, 3, new java.util.SplittableRandom(1)));
+        org.junit.jupiter.api.Assertions.assertTrue(x.getMessage().contains("separatrix"), x.getMessage());
+    }
 }

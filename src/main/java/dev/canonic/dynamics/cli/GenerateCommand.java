@@ -33,7 +33,7 @@ import java.util.concurrent.Callable;
 @Command(name = "generate", mixinStandardHelpOptions = true,
     description = "Generate S orbits × N points at random times with reference actions, angles and frequencies (.npz or .csv).")
 public final class GenerateCommand implements Callable<Integer> {
-    @Option(names = "--system", required = true, description = "harmonic, slab, isochrone, plummer, hernquist or nfw")
+    @Option(names = "--system", required = true, description = "harmonic, slab, poschl-teller, isochrone, plummer, hernquist or nfw")
     String system;
 
     @Option(names = "--param", description = "system parameter k=v (repeatable), e.g. --param b=5")
@@ -60,10 +60,10 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--dt", description = "write regular trajectories instead: N points spaced dt along each orbit (model A); 3D in Gyr")
     Double dt;
 
-    @Option(names = "--jmin", description = "1D: smallest action drawn (default 0.05)")
+    @Option(names = "--jmin", description = "1D: smallest action drawn (default 0.05; poschl-teller: 0.05 of the separatrix action)")
     Double jMin;
 
-    @Option(names = "--jmax", description = "1D: largest action drawn (default 1.5)")
+    @Option(names = "--jmax", description = "1D: largest action drawn (default 1.5; poschl-teller: 0.68 of the separatrix action, 0.96 for V0 = a = 1)")
     Double jMax;
 
     @Option(names = "--energy-tol", defaultValue = "1e-7", description = "max relative energy error (default ${DEFAULT-VALUE})")

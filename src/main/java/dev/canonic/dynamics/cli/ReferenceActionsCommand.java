@@ -25,7 +25,7 @@ import java.util.concurrent.Callable;
 @Command(name = "reference-actions", mixinStandardHelpOptions = true,
     description = "Reference actions, angles and frequencies for each row of a CSV of phase-space points.")
 public final class ReferenceActionsCommand implements Callable<Integer> {
-    @Option(names = "--system", required = true, description = "harmonic, slab, isochrone, plummer, hernquist or nfw")
+    @Option(names = "--system", required = true, description = "harmonic, slab, poschl-teller, isochrone, plummer, hernquist or nfw")
     String system;
 
     @Option(names = "--param", description = "system parameter k=v (repeatable): harmonic omega; slab sigma, z0; isochrone/plummer GM, b; hernquist GM, a; nfw GM, rs")
