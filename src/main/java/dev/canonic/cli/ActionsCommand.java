@@ -68,12 +68,13 @@ public final class ActionsCommand implements Callable<Integer> {
                 x[r * 2 * d + c] = v;
             }
         }
-        double[] j, th, w;
+        double[] j, th, w, jp;
         try (GradMode.Scope g = GradMode.noGrad()) {
             Tensor xt = Tensor.of(x, n, 2 * d);
             j = m.actions(xt).toArray();
             th = m.angles(xt).toArray();
-            w = m.frequencies(xt).toArray();
+            jp = m.pointActions(xt);
+            w = m.frequenciesOfActions(Tensor.of(jp, n, d)).toArray();
         }
         int idCol = cols.indexOf("orbit_id") >= 0 ? cols.indexOf("orbit_id") : cols.indexOf("orbit");
         double[] jo = null, wo = null;
@@ -92,7 +93,7 @@ public final class ActionsCommand implements Callable<Integer> {
         for (int r = 0; r < n; r++) {
             System.arraycopy(t.values(), r * nc, v, r * oc, nc);
             for (int q = 0; q < d; q++) {
-                v[r * oc + nc + q] = j[r * d + q];
+                v[r * oc + nc + q] = jp[r * d + q];
                 v[r * oc + nc + d + q] = th[r * d + q];
                 v[r * oc + nc + 2 * d + q] = w[r * d + q];
                 if (jo != null) {

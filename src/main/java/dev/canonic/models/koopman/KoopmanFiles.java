@@ -176,6 +176,15 @@ public final class KoopmanFiles {
         Map<String, NdArray> arrays = new LinkedHashMap<>();
         arrays.put("shift", new NdArray(m.shift(), new int[] {2 * c.dof()}));
         arrays.put("scale", new NdArray(m.scale(), new int[] {2 * c.dof()}));
+        RippleCorrection r = m.ripple();
+        if (r != null) {
+            extra.put("ripple_lo", r.lo());
+            extra.put("ripple_hi", r.hi());
+            extra.put("ripple_harmonics", (double) r.harmonics());
+            extra.put("ripple_terms", (double) r.terms());
+            double[] cf = r.coefficients();
+            arrays.put("ripple", new NdArray(cf, new int[] {cf.length}));
+        }
         Checkpoints.save(path, m, null, extra, arrays);
     }
 
@@ -195,6 +204,15 @@ public final class KoopmanFiles {
         NdArray sh = l.arrays().get("shift"), sc = l.arrays().get("scale");
         if (sh == null || sc == null) throw new IOException(path + ": model file lacks its coordinate scales");
         m.setNormalisation(sh.data(), sc.data(), get(raw, path, "omega_ref"), get(raw, path, "dt"));
+        NdArray rp = l.arrays().get("ripple");
+        if (rp != null) {
+            try {
+                m.setRipple(new RippleCorrection(get(raw, path, "ripple_lo"), get(raw, path, "ripple_hi"), (int) get(raw, path, "ripple_harmonics"),
+                    (int) get(raw, path, "ripple_terms"), rp.data()));
+            } catch (IllegalArgumentException e) {
+                throw new IOException(path + ": " + e.getMessage(), e);
+            }
+        }
         return m;
     }
 

@@ -246,6 +246,32 @@ public final class KoopmanModel extends Module {
         return frequencyOfScaled(latentActions(encode(x)));
     }
 
+    private RippleCorrection ripple;
+
+    /** The pointwise correction of J fitted after training (null: none; one degree of freedom only). */
+    public RippleCorrection ripple() {
+        return ripple;
+    }
+
+    /** Sets (or with null removes) the pointwise correction of J. */
+    public void setRipple(RippleCorrection r) {
+        if (r != null && dof() != 1) throw new IllegalArgumentException("the ripple correction applies to one degree of freedom, this model has " + dof());
+        this.ripple = r;
+    }
+
+    /**
+     * Pointwise actions (B×d, user units): those of the learned map, minus the fitted ripple
+     * correction where the model has one ({@link RippleCorrection}). Not differentiable.
+     */
+    public double[] pointActions(Tensor x) {
+        try (GradMode.Scope g = GradMode.noGrad()) {
+            Tensor y = encode(x);
+            double[] j = latentActions(y).mul(actionScale()).toArray();
+            if (ripple == null) return j;
+            return ripple.apply(j, latentAngles(y).toArray());
+        }
+    }
+
     /** Frequencies Ω = ω(J) (B×d), user units, of actions J (B×d, user units). */
     public Tensor frequenciesOfActions(Tensor j) {
         return frequencyOfScaled(j.div(actionScale()));

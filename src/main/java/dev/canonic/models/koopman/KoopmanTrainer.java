@@ -326,6 +326,7 @@ public final class KoopmanTrainer {
             if (System.getenv("CANONIC_DEBUG") != null) System.err.println("lbfgs " + res + " val " + valBefore + " -> " + valAfter);
         }
         double calib = calibrateFrequencies();
+        model.setRipple(RippleCorrection.fit(model, trainOrbits, valOrbits));
         double secs = (System.nanoTime() - t0) / 1e9;
         return new History(trainHist, valHist, bestEpoch, best, step, secs, calib, lbIters, lbBefore, lbAfter);
     }
