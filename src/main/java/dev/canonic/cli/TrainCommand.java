@@ -117,6 +117,13 @@ public final class TrainCommand implements Runnable {
                         + "= %.2e (rms over %d of %d orbits)%n", j + 1, halves[j], used, val.size());
                 }
             }
+            if (model.ripple() != null) {
+                System.out.printf(Locale.ROOT, "pointwise J: ripple correction with %d harmonics x %d Chebyshev terms, fitted on the training orbits "
+                    + "(see README, orbit actions)%n", model.ripple().harmonics(), model.ripple().terms());
+            } else if (d == 1) {
+                System.out.println("pointwise J: no ripple correction (needs 3 training and 1 validation orbit that go round their angle circle, "
+                    + "and a fit that beats the uncorrected map on the validation orbits)");
+            }
             System.out.printf(Locale.ROOT, "trained in %.1f s; model written to %s%n", h.seconds(), out);
             return 0;
         }
