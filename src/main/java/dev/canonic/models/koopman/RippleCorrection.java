@@ -109,8 +109,18 @@ public final class RippleCorrection {
         }
     }
 
-    /** J, θ and J_orbit of the orbits whose samples go round the angle circle (one degree of freedom). */
+    /** At most this many samples enter a fit (or a validation score): longer data are thinned evenly along each orbit. */
+    static final int MAX_ROWS = 50_000;
+
+    /**
+     * J, θ and J_orbit of the orbits whose samples go round the angle circle (one degree of freedom);
+     * every orbit's J_orbit uses all its samples, the rows returned are thinned to at most about
+     * {@link #MAX_ROWS}.
+     */
     static Samples samples(KoopmanModel model, double[][][] orbits) {
+        long total = 0;
+        for (double[][] o : orbits) total += o.length;
+        int stride = (int) Math.max(1, (total + MAX_ROWS - 1) / MAX_ROWS);
         List<double[]> js = new ArrayList<>(), ths = new ArrayList<>(), jos = new ArrayList<>();
         int n = 0;
         try (GradMode.Scope g = GradMode.noGrad()) {
@@ -123,12 +133,17 @@ public final class RippleCorrection {
                 double[] j = model.actions(x).toArray(), th = model.angles(x).toArray();
                 OrbitAverage.Result r = OrbitAverage.average(j, th, m, 1);
                 if (!r.covered()) continue;
-                double[] jo = new double[m];
+                int kept = (m + stride - 1) / stride;
+                double[] jk = new double[kept], tk = new double[kept], jo = new double[kept];
+                for (int k = 0; k < kept; k++) {
+                    jk[k] = j[k * stride];
+                    tk[k] = th[k * stride];
+                }
                 Arrays.fill(jo, r.actions()[0]);
-                js.add(j);
-                ths.add(th);
+                js.add(jk);
+                ths.add(tk);
                 jos.add(jo);
-                n += m;
+                n += kept;
             }
         }
         double[] j = new double[n], th = new double[n], jo = new double[n];

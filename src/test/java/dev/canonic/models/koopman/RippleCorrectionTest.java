@@ -86,4 +86,18 @@ class RippleCorrectionTest {
         }
         assertEquals(3, back.ripple().harmonics());
     }
+
+    @Test
+    void longDataAreThinnedBeforeTheFit() {
+        KoopmanModel m = new KoopmanModel(KoopmanConfig.seed1d(5));
+        m.setNormalisation(new double[] {0, 0}, new double[] {1, 1}, 1.0, 0.1);
+        // 30 orbits × 2000 samples of a unit oscillator: 60 000 > MAX_ROWS rows
+        double[][][] orbits = new double[30][2000][];
+        for (int o = 0; o < 30; o++) {
+            double r = 0.3 + 0.05 * o;
+            for (int k = 0; k < 2000; k++) orbits[o][k] = new double[] {r * Math.sin(0.05 * k), r * Math.cos(0.05 * k)};
+        }
+        RippleCorrection.Samples s = RippleCorrection.samples(m, orbits);
+        assertTrue(s.j().length <= RippleCorrection.MAX_ROWS && s.j().length >= RippleCorrection.MAX_ROWS / 2, "rows kept: " + s.j().length);
+    }
 }
