@@ -73,7 +73,7 @@ public final class ActionsCommand implements Callable<Integer> {
             Tensor xt = Tensor.of(x, n, 2 * d);
             j = m.actions(xt).toArray();
             th = m.angles(xt).toArray();
-            jp = m.pointActions(xt);
+            jp = m.pointActions(j, th);
             w = m.frequenciesOfActions(Tensor.of(jp, n, d)).toArray();
         }
         int idCol = cols.indexOf("orbit_id") >= 0 ? cols.indexOf("orbit_id") : cols.indexOf("orbit");

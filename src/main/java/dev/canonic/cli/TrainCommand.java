@@ -1,17 +1,17 @@
 package dev.canonic.cli;
 
 import dev.canonic.backend.cpu.Parallel;
-import dev.canonic.core.GradMode;
-import dev.canonic.core.Tensor;
 import dev.canonic.models.koopman.KoopmanConfig;
 import dev.canonic.models.koopman.KoopmanFiles;
 import dev.canonic.models.koopman.KoopmanModel;
+import dev.canonic.models.koopman.OrbitAverage;
 import dev.canonic.models.koopman.KoopmanTrainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -105,8 +105,8 @@ public final class TrainCommand implements Runnable {
             for (int j = 0; j < d && val.size() >= 2; j++) {
                 System.out.printf(Locale.ROOT, "J%d: spread along each validation orbit / spread across orbits = %.2e (rms over orbits)%n", j + 1, ratio[j]);
             }
-            double[] halves = halfSplitRatio(model, val, d);
             if (val.size() >= 2) {
+                double[] halves = halfSplitRatio(model, val, d);
                 int used = (int) halves[d];
                 if (used == 0) {
                     System.out.println("orbit actions (J_orbit): no validation orbit is long enough for each half to go round its angle circle, "
@@ -137,11 +137,6 @@ public final class TrainCommand implements Runnable {
     }
 
     /**
-     * A figure a user can trust without any reference: for each action, the rms over validation
-     * orbits of its standard deviation along the orbit, divided by the standard deviation of the
-     * orbit means across orbits. An action that is truly conserved gives a small ratio.
-     */
-    /**
      * A reference-free check of the orbit actions: J_orbit of the first and of the second half of
      * each orbit, where both halves go round their angle circles, compared. Returns per component
      * the rms difference over those orbits divided by the spread of J_orbit across orbits, then (index
@@ -151,23 +146,19 @@ public final class TrainCommand implements Runnable {
         double[] diff = new double[d + 1];
         List<double[]> whole = new ArrayList<>();
         int used = 0;
-        try (GradMode.Scope g = GradMode.noGrad()) {
-            for (double[][] o : orbits) {
-                int m = o.length, h = m / 2;
-                double[] flat = new double[m * 2 * d];
-                for (int k = 0; k < m; k++) System.arraycopy(o[k], 0, flat, k * 2 * d, 2 * d);
-                Tensor x = Tensor.of(flat, m, 2 * d);
-                double[] j = model.actions(x).toArray(), th = model.angles(x).toArray();
-                whole.add(dev.canonic.models.koopman.OrbitAverage.average(j, th, m, d).actions());
-                if (h < 2) continue;
-                dev.canonic.models.koopman.OrbitAverage.Result a = dev.canonic.models.koopman.OrbitAverage.average(
-                    java.util.Arrays.copyOfRange(j, 0, h * d), java.util.Arrays.copyOfRange(th, 0, h * d), h, d);
-                dev.canonic.models.koopman.OrbitAverage.Result b = dev.canonic.models.koopman.OrbitAverage.average(
-                    java.util.Arrays.copyOfRange(j, h * d, m * d), java.util.Arrays.copyOfRange(th, h * d, m * d), m - h, d);
-                if (!a.covered() || !b.covered()) continue;
-                used++;
-                for (int q = 0; q < d; q++) diff[q] += (a.actions()[q] - b.actions()[q]) * (a.actions()[q] - b.actions()[q]);
-            }
+        for (double[][] o : orbits) {
+            int m = o.length, h = m / 2;
+            double[][] ja = model.actionsAndAngles(o);
+            double[] j = ja[0], th = ja[1];
+            whole.add(OrbitAverage.average(j, th, m, d).actions());
+            if (h < 2) continue;
+            OrbitAverage.Result a = OrbitAverage.average(
+                Arrays.copyOfRange(j, 0, h * d), Arrays.copyOfRange(th, 0, h * d), h, d);
+            OrbitAverage.Result b = OrbitAverage.average(
+                Arrays.copyOfRange(j, h * d, m * d), Arrays.copyOfRange(th, h * d, m * d), m - h, d);
+            if (!a.covered() || !b.covered()) continue;
+            used++;
+            for (int q = 0; q < d; q++) diff[q] += (a.actions()[q] - b.actions()[q]) * (a.actions()[q] - b.actions()[q]);
         }
         for (int q = 0; q < d; q++) {
             double mu = 0, v = 0;
@@ -179,23 +170,24 @@ public final class TrainCommand implements Runnable {
         return diff;
     }
 
+    /**
+     * A figure a user can trust without any reference: for each action, the rms over validation
+     * orbits of its standard deviation along the orbit, divided by the standard deviation of the
+     * orbit means across orbits. An action that is truly conserved gives a small ratio.
+     */
     static double[] spreadRatio(KoopmanModel model, List<double[][]> orbits, int d) {
         double[] within = new double[d];
         List<double[]> means = new ArrayList<>();
-        try (GradMode.Scope g = GradMode.noGrad()) {
-            for (double[][] o : orbits) {
-                double[] flat = new double[o.length * 2 * d];
-                for (int k = 0; k < o.length; k++) System.arraycopy(o[k], 0, flat, k * 2 * d, 2 * d);
-                double[] j = model.actions(Tensor.of(flat, o.length, 2 * d)).toArray();
-                double[] mean = new double[d];
-                for (int k = 0; k < o.length; k++) for (int q = 0; q < d; q++) mean[q] += j[k * d + q] / o.length;
-                for (int q = 0; q < d; q++) {
-                    double v = 0;
-                    for (int k = 0; k < o.length; k++) v += (j[k * d + q] - mean[q]) * (j[k * d + q] - mean[q]) / o.length;
-                    within[q] += v / orbits.size();
-                }
-                means.add(mean);
+        for (double[][] o : orbits) {
+            double[] j = model.actionsAndAngles(o)[0];
+            double[] mean = new double[d];
+            for (int k = 0; k < o.length; k++) for (int q = 0; q < d; q++) mean[q] += j[k * d + q] / o.length;
+            for (int q = 0; q < d; q++) {
+                double v = 0;
+                for (int k = 0; k < o.length; k++) v += (j[k * d + q] - mean[q]) * (j[k * d + q] - mean[q]) / o.length;
+                within[q] += v / orbits.size();
             }
+            means.add(mean);
         }
         double[] out = new double[d];
         for (int q = 0; q < d; q++) {

@@ -186,7 +186,7 @@ public final class KoopmanSuite implements Suite {
             Tensor x = Tensor.of(flat, n, 2);
             e.jRaw = model.actions(x).toArray();
             e.thLearn = model.angles(x).toArray();
-            e.jLearn = model.pointActions(x);
+            e.jLearn = model.pointActions(e.jRaw, e.thLearn);
             e.omLearn = model.frequenciesOfActions(Tensor.of(e.jLearn, n, 1)).toArray();
             double[] back = model.decode(model.encode(x)).toArray();
             e.recon = new double[n];

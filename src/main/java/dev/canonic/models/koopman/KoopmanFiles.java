@@ -182,7 +182,7 @@ public final class KoopmanFiles {
             extra.put("ripple_hi", r.hi());
             extra.put("ripple_harmonics", (double) r.harmonics());
             extra.put("ripple_terms", (double) r.terms());
-            double[] cf = r.coefficients();
+            double[] cf = r.coef();
             arrays.put("ripple", new NdArray(cf, new int[] {cf.length}));
         }
         Checkpoints.save(path, m, null, extra, arrays);

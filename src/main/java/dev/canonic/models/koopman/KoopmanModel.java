@@ -267,9 +267,27 @@ public final class KoopmanModel extends Module {
         try (GradMode.Scope g = GradMode.noGrad()) {
             Tensor y = encode(x);
             double[] j = latentActions(y).mul(actionScale()).toArray();
-            if (ripple == null) return j;
-            return ripple.apply(j, latentAngles(y).toArray());
+            return ripple == null ? j : ripple.apply(j, latentAngles(y).toArray());
         }
+    }
+
+    /**
+     * The uncorrected map's actions and angles of one orbit's samples (m rows of 2d coordinates) with
+     * one encoding: {J, θ}, each m·d values, row-major.
+     */
+    public double[][] actionsAndAngles(double[][] orbit) {
+        int m = orbit.length, n = 2 * dof();
+        double[] flat = new double[m * n];
+        for (int k = 0; k < m; k++) System.arraycopy(orbit[k], 0, flat, k * n, n);
+        try (GradMode.Scope g = GradMode.noGrad()) {
+            Tensor y = encode(Tensor.of(flat, m, n));
+            return new double[][] {latentActions(y).mul(actionScale()).toArray(), latentAngles(y).toArray()};
+        }
+    }
+
+    /** As {@link #pointActions(Tensor)}, from the map's actions and angles already computed (B×d each, flat). */
+    public double[] pointActions(double[] j, double[] theta) {
+        return ripple == null ? j.clone() : ripple.apply(j, theta);
     }
 
     /** Frequencies Ω = ω(J) (B×d), user units, of actions J (B×d, user units). */

@@ -21,59 +21,41 @@ import java.util.List;
  * kept only when it beats the uncorrected map there. The corrected action J − c(J, θ) is what
  * {@code canonic actions} writes as J; the orbit actions are averages of the uncorrected J.
  */
-public final class RippleCorrection {
+public record RippleCorrection(double lo, double hi, int harmonics, int terms, double[] coef) {
     /** Harmonics K tried. */
     static final int[] HARMONICS = {10, 20, 30, 40};
     /** Chebyshev terms M tried. */
     static final int[] DEGREES = {6, 10};
-
-    private final double lo, hi;
-    private final int harmonics, terms;
-    private final double[] coef;
 
     /**
      * @param lo        smallest training orbit action (maps to −1)
      * @param hi        largest (maps to +1)
      * @param harmonics K
      * @param terms     M
-     * @param coef      2·K·M coefficients, ordered (k, cos/sin, m)
+     * @param coef      2·K·M coefficients, ordered (k, cos/sin, m); copied
      */
-    public RippleCorrection(double lo, double hi, int harmonics, int terms, double[] coef) {
+    public RippleCorrection {
         if (!(hi > lo) || !Double.isFinite(lo) || !Double.isFinite(hi)) throw new IllegalArgumentException("ripple correction: need lo < hi, got " + lo + ", " + hi);
         if (harmonics < 1 || terms < 1 || coef.length != 2 * harmonics * terms) {
             throw new IllegalArgumentException("ripple correction: " + coef.length + " coefficients for K = " + harmonics + ", M = " + terms);
         }
-        this.lo = lo;
-        this.hi = hi;
-        this.harmonics = harmonics;
-        this.terms = terms;
-        this.coef = coef.clone();
+        coef = coef.clone();
     }
 
-    public double lo() {
-        return lo;
-    }
-
-    public double hi() {
-        return hi;
-    }
-
-    public int harmonics() {
-        return harmonics;
-    }
-
-    public int terms() {
-        return terms;
-    }
-
-    public double[] coefficients() {
+    /** A copy of the coefficients. */
+    @Override
+    public double[] coef() {
         return coef.clone();
     }
 
     /** The design row of (J, θ) for K harmonics and M Chebyshev terms, into out[0 .. 2KM). */
     static void row(double j, double theta, double lo, double hi, int k, int m, double[] out) {
+        row(j, theta, lo, hi, k, m, out, new double[m]);
+    }
+
+    /** As above, with t (length ≥ m) as scratch for the Chebyshev values. */
+    static void row(double j, double theta, double lo, double hi, int k, int m, double[] out, double[] t) {
         double s = Math.max(-1, Math.min(1, 2 * (j - lo) / (hi - lo) - 1));
-        double[] t = new double[m];
         t[0] = 1;
         if (m > 1) t[1] = s;
         for (int i = 2; i < m; i++) t[i] = 2 * s * t[i - 1] - t[i - 2];
@@ -88,9 +70,9 @@ public final class RippleCorrection {
     /** The corrected actions J − c(J, θ). */
     public double[] apply(double[] j, double[] theta) {
         if (j.length != theta.length) throw new IllegalArgumentException("ripple correction: " + j.length + " actions, " + theta.length + " angles");
-        double[] r = new double[coef.length], out = new double[j.length];
+        double[] r = new double[coef.length], t = new double[terms], out = new double[j.length];
         for (int i = 0; i < j.length; i++) {
-            row(j[i], theta[i], lo, hi, harmonics, terms, r);
+            row(j[i], theta[i], lo, hi, harmonics, terms, r, t);
             double c = 0;
             for (int q = 0; q < r.length; q++) c += r[q] * coef[q];
             out[i] = j[i] - c;
@@ -123,28 +105,24 @@ public final class RippleCorrection {
         int stride = (int) Math.max(1, (total + MAX_ROWS - 1) / MAX_ROWS);
         List<double[]> js = new ArrayList<>(), ths = new ArrayList<>(), jos = new ArrayList<>();
         int n = 0;
-        try (GradMode.Scope g = GradMode.noGrad()) {
-            for (double[][] o : orbits) {
-                int m = o.length;
-                if (m < 2) continue;
-                double[] flat = new double[2 * m];
-                for (int k = 0; k < m; k++) System.arraycopy(o[k], 0, flat, 2 * k, 2);
-                Tensor x = Tensor.of(flat, m, 2);
-                double[] j = model.actions(x).toArray(), th = model.angles(x).toArray();
-                OrbitAverage.Result r = OrbitAverage.average(j, th, m, 1);
-                if (!r.covered()) continue;
-                int kept = (m + stride - 1) / stride;
-                double[] jk = new double[kept], tk = new double[kept], jo = new double[kept];
-                for (int k = 0; k < kept; k++) {
-                    jk[k] = j[k * stride];
-                    tk[k] = th[k * stride];
-                }
-                Arrays.fill(jo, r.actions()[0]);
-                js.add(jk);
-                ths.add(tk);
-                jos.add(jo);
-                n += kept;
+        for (double[][] o : orbits) {
+            int m = o.length;
+            if (m < 2) continue;
+            double[][] ja = model.actionsAndAngles(o);
+            double[] j = ja[0], th = ja[1];
+            OrbitAverage.Result r = OrbitAverage.average(j, th, m, 1);
+            if (!r.covered()) continue;
+            int kept = (m + stride - 1) / stride;
+            double[] jk = new double[kept], tk = new double[kept], jo = new double[kept];
+            for (int k = 0; k < kept; k++) {
+                jk[k] = j[k * stride];
+                tk[k] = th[k * stride];
             }
+            Arrays.fill(jo, r.actions()[0]);
+            js.add(jk);
+            ths.add(tk);
+            jos.add(jo);
+            n += kept;
         }
         double[] j = new double[n], th = new double[n], jo = new double[n];
         int at = 0;
@@ -173,10 +151,10 @@ public final class RippleCorrection {
         if (!(hi > lo)) return null;
         int kMax = HARMONICS[HARMONICS.length - 1], mMax = DEGREES[DEGREES.length - 1], nMax = 2 * kMax * mMax, rows = tr.j().length;
         // normal equations once for the largest basis; smaller bases are sub-blocks of it
-        double[] a = new double[rows * nMax], r = new double[nMax];
+        double[] a = new double[rows * nMax], r = new double[nMax], cheb = new double[mMax];
         double[] y = new double[rows];
         for (int i = 0; i < rows; i++) {
-            row(tr.j()[i], tr.theta()[i], lo, hi, kMax, mMax, r);
+            row(tr.j()[i], tr.theta()[i], lo, hi, kMax, mMax, r, cheb);
             System.arraycopy(r, 0, a, i * nMax, nMax);
             y[i] = tr.j()[i] - tr.jOrbit()[i];
         }
