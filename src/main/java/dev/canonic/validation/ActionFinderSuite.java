@@ -62,12 +62,12 @@ public final class ActionFinderSuite implements Suite {
     public record Size(int streams, int stars, int epochs, int batchStreams, double lr, int evalStreams, int accelEpochs, int inverseEpochs) {
         /** The committed full-size defaults (each suite well inside 15 minutes on 2 cores). */
         public static Size full(Kind k) {
-            return k == Kind.ISOCHRONE ? new Size(512, 8, 120, 16, 3e-3, 0, 60, 150) : new Size(512, 8, 300, 16, 3e-3, 256, 0, 0);
+            return k == Kind.ISOCHRONE ? new Size(512, 8, 120, 16, 3e-3, 0, 60, 150) : new Size(512, 8, 300, 16, 1e-3, 256, 0, 0);
         }
 
         /** A reduced run for the unit tests (seconds). */
         public static Size quick(Kind k) {
-            return k == Kind.ISOCHRONE ? new Size(48, 8, 30, 6, 3e-3, 0, 10, 30) : new Size(64, 8, 60, 8, 3e-3, 24, 0, 0);
+            return k == Kind.ISOCHRONE ? new Size(48, 8, 30, 6, 3e-3, 0, 10, 30) : new Size(64, 8, 60, 8, 1e-3, 24, 0, 0);
         }
     }
 
@@ -171,6 +171,7 @@ public final class ActionFinderSuite implements Suite {
             double[] ref = selectRef(data.reference(), rows);
             double[][] ja = ActionFinderUserPath.evaluate(t.model(), test);
             Map<String, Object> cm = compare(ja, ref, test);
+            beyondData(cm, ja, ref, test, data.system().potential3D(), StreamMetrics.maxRadius(data.set().phase(), data.set().stars(), 6));
             double[][] toyJa = t.model().toy().actionAngle(test.phase(), test.stars());
             Map<String, Object> toyCm = compare(toyJa, ref, test);
             cm.put("toy_action_mad", toyCm.get("action_mad"));
@@ -298,6 +299,7 @@ public final class ActionFinderSuite implements Suite {
         }
         double[][] got = {j, th};
         Map<String, Object> cm = compare(got, evRef, ev);
+        beyondData(cm, got, evRef, ev, data.system().potential3D(), StreamMetrics.maxRadius(set.phase(), set.stars(), 6));
         double[] rel = StreamMetrics.relativeMad(j, refColumns(evRef, ev.stars(), 0));
         m.put("action_rel_mad", rel[3]);
         m.put("JR_rel_mad", rel[0]);
@@ -363,6 +365,24 @@ public final class ActionFinderSuite implements Suite {
         m.put("action_mad_without_worst_streams", conc[2]);
         m.put("worst_streams_min_ref_JR", conc[3]);
         return m;
+    }
+
+    /**
+     * Adds the keys on streams whose orbits leave the sampled region (apocentre in the true, spherical
+     * potential beyond the outermost star the model was trained on): streams_beyond_data,
+     * data_max_radius_kpc, beyond_data_error_share, action_mad_within_data, action_rel_mad_within_data.
+     */
+    static void beyondData(Map<String, Object> m, double[][] ja, double[] ref, StreamFiles.StreamSet s, dev.canonic.dynamics.Potential pot, double rMax) {
+        double[] apo = StreamMetrics.apocentres(pot, s.phase(), s.stars());
+        double[] b = StreamMetrics.beyondData(ja[0], refColumns(ref, s.stars(), 0), s.stream(), apo, rMax);
+        double far = 0;
+        for (double a : apo) if (a > rMax && a > far) far = a;
+        m.put("streams_beyond_data", (int) b[0]);
+        m.put("data_max_radius_kpc", rMax);
+        m.put("beyond_data_largest_apocentre_kpc", far);
+        m.put("beyond_data_error_share", b[2]);
+        m.put("action_mad_within_data", b[3]);
+        m.put("action_rel_mad_within_data", b[4]);
     }
 
     static void lossCurve(XYChart c, String label, ActionFinderUserPath.Trained t) {
@@ -462,14 +482,19 @@ public final class ActionFinderSuite implements Suite {
             b.append('\n');
             b.append("Where the action error sits: the test streams ranked by their share of Σ|ΔJ| (stars × components); the worst 2 % of them, ")
                 .append("their share, the mean |ΔJ| of all other stars and the smallest reference J_R among the worst (kpc km/s). A few loosely bound ")
-                .append("streams, whose 8 stars cover a small arc of a long radial period, carry much of action_mad.\n\n");
-            b.append("| case | median \\|ΔJ\\| | worst streams | their share of Σ\\|ΔJ\\| | mean \\|ΔJ\\| of the others | smallest J_R of the worst |\n|---|---|---|---|---|---|\n");
+                .append("streams, whose 8 stars cover a small arc of a long radial period, carry much of action_mad. The last three columns split the test streams by ")
+                .append("whether their orbits stay inside the sampled region: a stream is beyond the data when its apocentre (in the true potential) exceeds the ")
+                .append("outermost star of the whole data set; its J_R then depends on the potential where no star is, which no stream constrains ")
+                .append("(the toy's potential is all the model has there).\n\n");
+            b.append("| case | median \\|ΔJ\\| | worst streams | their share of Σ\\|ΔJ\\| | mean \\|ΔJ\\| of the others | smallest J_R of the worst "
+                + "| streams beyond the data (apocentres up to, kpc) | their share of Σ\\|ΔJ\\| | action_mad within the data |\n|---|---|---|---|---|---|---|---|---|\n");
             for (Map.Entry<?, ?> e : cases.entrySet()) {
                 Map<?, ?> c = (Map<?, ?>) e.getValue();
                 if (c.get("worst_streams") == null) continue;
-                b.append(String.format(Locale.ROOT, "| %s | %.4g | %s | %.2f | %.4g | %.4g |%n", e.getKey(), num(c.get("action_median_abs_dev")),
+                b.append(String.format(Locale.ROOT, "| %s | %.4g | %s | %.2f | %.4g | %.4g | %s of %s (%.0f) | %.2f | %.4g |%n", e.getKey(), num(c.get("action_median_abs_dev")),
                     c.get("worst_streams"), num(c.get("worst_streams_error_share")), num(c.get("action_mad_without_worst_streams")),
-                    num(c.get("worst_streams_min_ref_JR"))));
+                    num(c.get("worst_streams_min_ref_JR")), c.get("streams_beyond_data"), c.get("orbits_test"), num(c.get("beyond_data_largest_apocentre_kpc")),
+                    num(c.get("beyond_data_error_share")), num(c.get("action_mad_within_data"))));
             }
             b.append('\n');
         } else {
@@ -478,6 +503,13 @@ public final class ActionFinderSuite implements Suite {
                 (Double) m.get("action_rel_mad"), (Double) m.get("JR_rel_mad"), (Double) m.get("Lz_rel_mad"),
                 (Double) m.get("Jz_rel_mad"), (Double) m.get("action_mad"), (Double) m.get("angle_mad_deg"), (Double) m.get("toy_gm_initial"), (Double) m.get("toy_gm"),
                 (Double) m.get("toy_b_initial"), (Double) m.get("toy_b"), m.get("best_epoch"), num(m.get("toy_action_rel_mad"))));
+            if (m.get("streams_beyond_data") != null) {
+                b.append(String.format(Locale.ROOT, "Evaluation streams whose orbits leave the sampled region (apocentre in the true potential beyond the training file's "
+                        + "outermost star, %.1f kpc): %s of %s, apocentres up to %.0f kpc, carrying %.2f of Σ|ΔJ|; on the other streams action_mad %.4g kpc km/s, "
+                        + "largest relative error over components %.4g.%n%n", num(m.get("data_max_radius_kpc")), m.get("streams_beyond_data"), m.get("evaluation_streams"),
+                    num(m.get("beyond_data_largest_apocentre_kpc")), num(m.get("beyond_data_error_share")), num(m.get("action_mad_within_data")),
+                    num(m.get("action_rel_mad_within_data"))));
+            }
         }
         b.append("| target | value | bound | met |\n|---|---|---|---|\n");
         for (Map.Entry<String, Double> e : targets.entrySet()) {

@@ -134,4 +134,83 @@ public final class StreamMetrics {
         double rest = n - worstStars > 0 ? (total - worstSum) / (3 * (n - worstStars)) : 0;
         return new double[] {median, total > 0 ? worstSum / total : 0, rest, minJr, worst};
     }
+
+    /**
+     * Apocentre of each star's orbit in a spherical potential (kpc): the outer root of
+     * 2(E − Φ(r)) − L²/r² along the star's own radial direction, by bisection; +∞ for an unbound star.
+     *
+     * @param xv rows (x, y, z, vx, vy, vz), kpc and km/s, flat [n·6]
+     */
+    public static double[] apocentres(dev.canonic.dynamics.Potential pot, double[] xv, int n) {
+        double[] out = new double[n];
+        for (int i = 0; i < n; i++) {
+            double x = xv[6 * i], y = xv[6 * i + 1], z = xv[6 * i + 2], vx = xv[6 * i + 3], vy = xv[6 * i + 4], vz = xv[6 * i + 5];
+            double r = Math.sqrt(x * x + y * y + z * z);
+            double lx = y * vz - z * vy, ly = z * vx - x * vz, lz = x * vy - y * vx, l2 = lx * lx + ly * ly + lz * lz;
+            double e = 0.5 * (vx * vx + vy * vy + vz * vz) + pot.value(x, y, z);
+            double ux = x / r, uy = y / r, uz = z / r;
+            java.util.function.DoubleUnaryOperator f = q -> 2 * (e - pot.value(q * ux, q * uy, q * uz)) - l2 / (q * q);
+            double lo = r, hi = 2 * r;
+            while (f.applyAsDouble(hi) > 0 && hi < 1e7) {
+                lo = hi;
+                hi *= 2;
+            }
+            if (f.applyAsDouble(hi) > 0) {
+                out[i] = Double.POSITIVE_INFINITY;
+                continue;
+            }
+            for (int it = 0; it < 100 && hi - lo > 1e-9 * hi; it++) {
+                double mid = 0.5 * (lo + hi);
+                if (f.applyAsDouble(mid) > 0) lo = mid;
+                else hi = mid;
+            }
+            out[i] = 0.5 * (lo + hi);
+        }
+        return out;
+    }
+
+    /** The largest distance from the centre among rows (x, y, z, ...) with the given stride. */
+    public static double maxRadius(double[] xv, int n, int stride) {
+        double m = 0;
+        for (int i = 0; i < n; i++) m = Math.max(m, Math.sqrt(xv[stride * i] * xv[stride * i] + xv[stride * i + 1] * xv[stride * i + 1] + xv[stride * i + 2] * xv[stride * i + 2]));
+        return m;
+    }
+
+    /**
+     * How much of the action error comes from streams whose orbits leave the region the data sample:
+     * a stream is "beyond the data" when its apocentre (largest over its stars) exceeds rMax. Its J_R
+     * depends on the potential where no star is, which the streams cannot tell.
+     *
+     * @return {streams beyond, streams in all, their share of Σ|ΔJ| (stars × components), mean |ΔJ| of
+     *         the stars of the other streams (as {@link #mad}), largest over components of their
+     *         mean |ΔJ| / mean |J|}
+     */
+    public static double[] beyondData(double[] learned, double[] ref, int[] stream, double[] apocentre, double rMax) {
+        check(learned, ref);
+        int n = learned.length / 3;
+        if (stream.length != n || apocentre.length != n) throw new IllegalArgumentException("need one stream id and one apocentre per star");
+        java.util.Map<Integer, Double> apo = new java.util.HashMap<>();
+        for (int i = 0; i < n; i++) apo.merge(stream[i], apocentre[i], Math::max);
+        int beyond = 0;
+        for (double a : apo.values()) if (a > rMax) beyond++;
+        double total = 0, out = 0;
+        double[] err = new double[3], abs = new double[3];
+        int inside = 0;
+        for (int i = 0; i < n; i++) {
+            boolean far = apo.get(stream[i]) > rMax;
+            if (!far) inside++;
+            for (int k = 0; k < 3; k++) {
+                double d = Math.abs(learned[3 * i + k] - ref[3 * i + k]);
+                total += d;
+                if (far) out += d;
+                else {
+                    err[k] += d;
+                    abs[k] += Math.abs(ref[3 * i + k]);
+                }
+            }
+        }
+        double rel = 0;
+        for (int k = 0; k < 3; k++) if (abs[k] > 0) rel = Math.max(rel, err[k] / abs[k]);
+        return new double[] {beyond, apo.size(), total > 0 ? out / total : 0, inside > 0 ? (err[0] + err[1] + err[2]) / (3.0 * inside) : 0, rel};
+    }
 }

@@ -67,4 +67,25 @@ class StreamMetricsTest {
         assertEquals(0.1, c[0], 1e-12, "median over stars and components");
         assertThrows(IllegalArgumentException.class, () -> StreamMetrics.errorConcentration(got, ref, new int[3], 0.02));
     }
+
+    @Test
+    void apocentreAndErrorBeyondTheData() {
+        // Kepler-like isochrone with b → small: a circular orbit's apocentre is its radius; a faster star goes further out
+        dev.canonic.dynamics.Isochrone iso = new dev.canonic.dynamics.Isochrone(1e6, 1e-6);
+        double r = 10, vc = Math.sqrt(1e6 / r);
+        double[] xv = {r, 0, 0, 0, vc, 0, r, 0, 0, 0, 1.2 * vc, 0, r, 0, 0, 0, 2 * vc, 0};
+        double[] apo = StreamMetrics.apocentres(iso, xv, 3);
+        assertEquals(r, apo[0], 1e-4);  // a double root: bisection finds it to ~√ε
+        double a = r / (2 - 1.44);  // vis-viva: semi-major axis a = r / (2 − v²/v_c²), apocentre 2a − r
+        assertEquals(2 * a - r, apo[1], 1e-4);  // b = 1e-6 kpc shifts it by ~1e-6 relative
+        assertEquals(Double.POSITIVE_INFINITY, apo[2]);
+        // three streams of one star each; the second and third leave the data (r_max = 12)
+        double[] learned = {1, 0, 0, 4, 0, 0, 10, 0, 0}, ref = {0, 0, 0, 0, 0, 0, 0, 0, 0};
+        double[] b = StreamMetrics.beyondData(learned, ref, new int[] {0, 1, 2}, apo, 12);
+        assertEquals(2, b[0]);
+        assertEquals(3, b[1]);
+        assertEquals(14.0 / 15.0, b[2], 1e-15);
+        assertEquals(1.0 / 3.0, b[3], 1e-15);
+        assertEquals(12.0, StreamMetrics.maxRadius(new double[] {0, 12, 0, 5, 5, 5, 1, 1, 1, 0, 0, 0}, 2, 6), 0);
+    }
 }

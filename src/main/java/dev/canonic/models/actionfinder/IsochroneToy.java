@@ -150,6 +150,116 @@ public final class IsochroneToy extends Module {
         return new double[] {margin * need, b};
     }
 
+    /** Most streams {@link #chooseBySpread} looks at (evenly thinned beyond this), which bounds its cost. */
+    public static final int SPREAD_SCAN_STREAMS = 1024;
+
+    /**
+     * Chooses the toy whose actions are most nearly conserved along the streams: (GM, b) minimising
+     * Σ_k Σ_i |J_ik − ⟨J_k⟩_stream| / Σ_i |J_ik| (the relative within-stream spread of each action
+     * component, summed over components; scale-free, so no toy wins by shrinking its actions) over every
+     * toy that binds all points with GM ≥ 1.02 × the binding minimum. A 30 × 30 logarithmic grid in b
+     * (0.02 to 5 × the median radius) and GM (1.02 to 30 × the binding minimum at that b) is refined by
+     * 9 × 9 grids around the best point, re-centred until it stays inside, at six spacings each a fifth of the last. At most
+     * {@link #SPREAD_SCAN_STREAMS} streams enter (evenly thinned). Deterministic.
+     *
+     * @param stream per point its dense stream index (streams with one point carry no spread and are ignored)
+     * @return {GM, b, relative spread at the choice, relative spread of {@link #chooseFor}'s toy}
+     */
+    public static double[] chooseBySpread(double[] xv, int n, int[] stream) {
+        if (stream.length != n) throw new IllegalArgumentException("need one stream index per point: " + stream.length + " for " + n + " points");
+        double[] first = chooseFor(xv, n);
+        int s = 0;
+        for (int v : stream) s = Math.max(s, v + 1);
+        int step = Math.max(1, (s + SPREAD_SCAN_STREAMS - 1) / SPREAD_SCAN_STREAMS);
+        int m = 0;
+        for (int i = 0; i < n; i++) if (stream[i] % step == 0) m++;
+        double[] sub = new double[6 * m];
+        int[] ss = new int[m];
+        for (int i = 0, k = 0; i < n; i++) {
+            if (stream[i] % step != 0) continue;
+            System.arraycopy(xv, 6 * i, sub, 6 * k, 6);
+            ss[k++] = stream[i] / step;
+        }
+        double[] r = new double[m];
+        for (int i = 0; i < m; i++) r[i] = Math.sqrt(sub[6 * i] * sub[6 * i] + sub[6 * i + 1] * sub[6 * i + 1] + sub[6 * i + 2] * sub[6 * i + 2]);
+        double[] sorted = r.clone();
+        java.util.Arrays.sort(sorted);
+        double rMed = Math.max(0.1, sorted[m / 2]);
+        double baseSpread = relativeSpread(sub, m, ss, first[0], first[1]);
+        // the search runs in u = ln b and w = ln(GM / GM_min(b)), w ≥ ln 1.02
+        double wMin = Math.log(1.02);
+        double uLo = Math.log(0.02 * rMed), uHi = Math.log(5 * rMed), wHi = Math.log(30);
+        double bestU = Math.log(first[1]), bestW = Math.log(first[0] / bindingGm(sub, m, r, first[1])), best = baseSpread;
+        double du = (uHi - uLo) / 29, dw = (wHi - wMin) / 29;
+        for (int iu = 0; iu < 30; iu++) {
+            for (int iw = 0; iw < 30; iw++) {
+                double u = uLo + iu * du, w = wMin + iw * dw;
+                double v = relativeSpread(sub, m, ss, Math.exp(w) * bindingGm(sub, m, r, Math.exp(u)), Math.exp(u));
+                if (v < best) {
+                    best = v;
+                    bestU = u;
+                    bestW = w;
+                }
+            }
+        }
+        for (int level = 0; level < 6; level++) {
+            du /= 5;
+            dw /= 5;
+            for (int move = 0; move < 20; move++) {  // re-centre until the best point stays inside the 9 × 9 patch
+                double cu = bestU, cw = bestW;
+                for (int iu = -4; iu <= 4; iu++) {
+                    for (int iw = -4; iw <= 4; iw++) {
+                        double u = cu + iu * du, w = Math.max(wMin, cw + iw * dw);
+                        double v = relativeSpread(sub, m, ss, Math.exp(w) * bindingGm(sub, m, r, Math.exp(u)), Math.exp(u));
+                        if (v < best) {
+                            best = v;
+                            bestU = u;
+                            bestW = w;
+                        }
+                    }
+                }
+                if (bestU == cu && bestW == cw) break;
+            }
+        }
+        double b = Math.exp(bestU);
+        return new double[] {Math.exp(bestW) * bindingGm(sub, m, r, b), b, best, baseSpread};
+    }
+
+    /** The smallest GM binding every point at this b: max_i (v_i²/2)(b + √(b² + r_i²)) (1 when all are at rest). */
+    private static double bindingGm(double[] xv, int n, double[] r, double b) {
+        double need = 0;
+        for (int i = 0; i < n; i++) {
+            double v2 = xv[6 * i + 3] * xv[6 * i + 3] + xv[6 * i + 4] * xv[6 * i + 4] + xv[6 * i + 5] * xv[6 * i + 5];
+            need = Math.max(need, 0.5 * v2 * (b + Math.sqrt(b * b + r[i] * r[i])));
+        }
+        return need == 0 ? 1 : need;
+    }
+
+    /** Σ_k Σ_i |J_ik − ⟨J_k⟩_stream| / Σ_i |J_ik| for the toy (GM, b); +∞ when some point is not valid in it. */
+    static double relativeSpread(double[] xv, int n, int[] stream, double gm, double b) {
+        if (invalidIndices(xv, n, gm, b).length > 0) return Double.POSITIVE_INFINITY;
+        double[] j = new IsochroneToy(gm, b, true).actionAngle(xv, n)[0];
+        int s = 0;
+        for (int v : stream) s = Math.max(s, v + 1);
+        double[] mean = new double[3 * s];
+        int[] cnt = new int[s];
+        for (int i = 0; i < n; i++) {
+            cnt[stream[i]]++;
+            for (int k = 0; k < 3; k++) mean[3 * stream[i] + k] += j[3 * i + k];
+        }
+        for (int q = 0; q < s; q++) for (int k = 0; k < 3; k++) if (cnt[q] > 0) mean[3 * q + k] /= cnt[q];
+        double total = 0;
+        for (int k = 0; k < 3; k++) {
+            double dev = 0, abs = 0;
+            for (int i = 0; i < n; i++) {
+                dev += Math.abs(j[3 * i + k] - mean[3 * stream[i] + k]);
+                abs += Math.abs(j[3 * i + k]);
+            }
+            if (abs > 0) total += dev / abs;
+        }
+        return total;
+    }
+
     /** {@link #chooseFor(double[], int, double)} with margin 1.5. */
     public static double[] chooseFor(double[] xv, int n) {
         return chooseFor(xv, n, 1.5);

@@ -102,4 +102,19 @@ class IsochroneToyTest {
         double[] gb = IsochroneToy.chooseFor(xv, n);
         assertEquals(0, IsochroneToy.invalidIndices(xv, n, gb[0], gb[1]).length);
     }
+
+    @Test
+    void toyChosenBySpreadRecoversTheTrueIsochroneFromItsStreams() {
+        // streams integrated in an isochrone: the toy whose actions vary least along them is that isochrone
+        dev.canonic.models.actionfinder.data.SuiteStreams.Suite d = dev.canonic.models.actionfinder.data.SuiteStreams.isochrone(48, 6, 3);
+        double[] xv = d.set().phase();
+        int n = d.set().stars();
+        double[] gb = IsochroneToy.chooseBySpread(xv, n, d.set().stream());
+        double gm = dev.canonic.models.actionfinder.data.SuiteStreams.ISOCHRONE_GM, b = dev.canonic.models.actionfinder.data.SuiteStreams.ISOCHRONE_B;
+        assertEquals(gm, gb[0], 2e-3 * gm, "GM");
+        assertEquals(b, gb[1], 2e-3 * b, "b");
+        assertTrue(gb[2] < 1e-3 * gb[3], "spread at the choice " + gb[2] + " vs the binding toy's " + gb[3]);
+        assertEquals(0, IsochroneToy.invalidIndices(xv, n, gb[0], gb[1]).length);
+        assertThrows(IllegalArgumentException.class, () -> IsochroneToy.chooseBySpread(xv, n, new int[n - 1]));
+    }
 }

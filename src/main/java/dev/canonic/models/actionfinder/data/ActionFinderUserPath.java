@@ -260,11 +260,12 @@ public final class ActionFinderUserPath {
         double gm, b;
         List<String> excluded = new ArrayList<>();
         if (o.toyGm() == null) {
-            double[] gb = IsochroneToy.chooseFor(data.phase(), data.stars());
+            double[] gb = IsochroneToy.chooseBySpread(data.phase(), data.stars(), data.stream());
             gm = gb[0];
             b = gb[1];
-            log.printf(Locale.ROOT, "toy isochrone chosen from the data: GM = %.6g kpc (km/s)^2 (M = %.4g Msun), b = %.4g kpc (every star bound)%s%n",
-                gm, gm / dev.canonic.dynamics.Units.G, b, o.fixToy() ? ", held fixed" : ", learned");
+            log.printf(Locale.ROOT, "toy isochrone chosen from the data: GM = %.6g kpc (km/s)^2 (M = %.4g Msun), b = %.4g kpc, the toy whose actions vary least "
+                    + "along the streams (relative spread %.3g; %.3g for GM = 1.5 x the smallest binding every star at b = median radius / 2); every star bound%s%n",
+                gm, gm / dev.canonic.dynamics.Units.G, b, gb[2], gb[3], o.fixToy() ? ", held fixed" : ", learned");
         } else {
             gm = o.toyGm();
             b = o.toyB();
