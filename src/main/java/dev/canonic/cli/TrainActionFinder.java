@@ -36,10 +36,10 @@ public final class TrainActionFinder implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "seed of weights, split and batch order (default ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--toy-GM", description = "toy isochrone GM in kpc (km/s)^2 (default: chosen from the data so every star is bound)")
+    @Option(names = "--toy-GM", description = "toy isochrone GM in kpc (km/s)^2 (default: with b, chosen from the data: the toy whose actions vary least along the streams, every star bound)")
     Double toyGm;
 
-    @Option(names = "--toy-b", description = "toy isochrone b in kpc (default: chosen from the data)")
+    @Option(names = "--toy-b", description = "toy isochrone b in kpc (default: chosen from the data with GM)")
     Double toyB;
 
     @Option(names = "--fix-toy", description = "hold the toy's GM and b fixed (default: learned)")
@@ -136,6 +136,8 @@ public final class TrainActionFinder implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "  %-3s within %.3e  across %.3e  ratio %.2e   (toy J: within %.3e, ratio %.2e)%n", names[k], w, a, w / a, wt,
                 wt / t.spreadToy()[1][k]);
         }
+        String beyond = ActionFinderUserPath.beyondData(t.used(), t.model().toy().gm(), t.model().toy().b()).report();
+        if (!beyond.isEmpty()) System.out.println(beyond);
         System.out.printf(Locale.ROOT, "trained in %.1f s; model written to %s%n", t.seconds(), out);
     }
 }

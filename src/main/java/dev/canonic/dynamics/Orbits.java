@@ -63,4 +63,38 @@ public final class Orbits {
         }
         return e;
     }
+
+    /**
+     * Apocentre of each star's orbit in a spherical potential (kpc): the outer root of
+     * 2(E − Φ(r)) − L²/r² along the star's own radial direction, by bisection; +∞ for an unbound star.
+     *
+     * @param xv rows (x, y, z, vx, vy, vz), kpc and km/s, flat [n·6]
+     */
+    public static double[] apocentres(Potential pot, double[] xv, int n) {
+        double[] out = new double[n];
+        for (int i = 0; i < n; i++) {
+            double x = xv[6 * i], y = xv[6 * i + 1], z = xv[6 * i + 2], vx = xv[6 * i + 3], vy = xv[6 * i + 4], vz = xv[6 * i + 5];
+            double r = Math.sqrt(x * x + y * y + z * z);
+            double lx = y * vz - z * vy, ly = z * vx - x * vz, lz = x * vy - y * vx, l2 = lx * lx + ly * ly + lz * lz;
+            double e = 0.5 * (vx * vx + vy * vy + vz * vz) + pot.value(x, y, z);
+            double ux = x / r, uy = y / r, uz = z / r;
+            java.util.function.DoubleUnaryOperator f = q -> 2 * (e - pot.value(q * ux, q * uy, q * uz)) - l2 / (q * q);
+            double lo = r, hi = 2 * r;
+            while (f.applyAsDouble(hi) > 0 && hi < 1e7) {
+                lo = hi;
+                hi *= 2;
+            }
+            if (f.applyAsDouble(hi) > 0) {
+                out[i] = Double.POSITIVE_INFINITY;
+                continue;
+            }
+            for (int it = 0; it < 100 && hi - lo > 1e-9 * hi; it++) {
+                double mid = 0.5 * (lo + hi);
+                if (f.applyAsDouble(mid) > 0) lo = mid;
+                else hi = mid;
+            }
+            out[i] = 0.5 * (lo + hi);
+        }
+        return out;
+    }
 }

@@ -373,16 +373,28 @@ public final class ActionFinderSuite implements Suite {
      * data_max_radius_kpc, beyond_data_error_share, action_mad_within_data, action_rel_mad_within_data.
      */
     static void beyondData(Map<String, Object> m, double[][] ja, double[] ref, StreamFiles.StreamSet s, dev.canonic.dynamics.Potential pot, double rMax) {
-        double[] apo = StreamMetrics.apocentres(pot, s.phase(), s.stars());
+        double[] apo = dev.canonic.dynamics.Orbits.apocentres(pot, s.phase(), s.stars());
         double[] b = StreamMetrics.beyondData(ja[0], refColumns(ref, s.stars(), 0), s.stream(), apo, rMax);
-        double far = 0;
-        for (double a : apo) if (a > rMax && a > far) far = a;
+        double largest = 0;
+        for (double a : apo) if (a > rMax * (1 + 1e-4) && a > largest) largest = a;
         m.put("streams_beyond_data", (int) b[0]);
         m.put("data_max_radius_kpc", rMax);
-        m.put("beyond_data_largest_apocentre_kpc", far);
+        m.put("beyond_data_largest_apocentre_kpc", largest);
         m.put("beyond_data_error_share", b[2]);
         m.put("action_mad_within_data", b[3]);
         m.put("action_rel_mad_within_data", b[4]);
+        // angles of the same stars, with the offsets fitted on all of them (as angle_mad_deg)
+        double[] res = StreamMetrics.angleResiduals(ja[1], refColumns(ref, s.stars(), 3));
+        java.util.Map<Integer, Double> far = new java.util.HashMap<>();
+        for (int i = 0; i < s.stars(); i++) far.merge(s.stream()[i], apo[i], Math::max);
+        double sum = 0;
+        int cnt = 0;
+        for (int i = 0; i < s.stars(); i++) {
+            if (far.get(s.stream()[i]) > rMax * (1 + 1e-4)) continue;
+            for (int k = 0; k < 3; k++) sum += Math.toDegrees(Math.abs(res[3 * i + k]));
+            cnt += 3;
+        }
+        m.put("angle_mad_deg_within_data", cnt > 0 ? sum / cnt : 0.0);
     }
 
     static void lossCurve(XYChart c, String label, ActionFinderUserPath.Trained t) {
@@ -487,14 +499,14 @@ public final class ActionFinderSuite implements Suite {
                 .append("outermost star of the whole data set; its J_R then depends on the potential where no star is, which no stream constrains ")
                 .append("(the toy's potential is all the model has there).\n\n");
             b.append("| case | median \\|ΔJ\\| | worst streams | their share of Σ\\|ΔJ\\| | mean \\|ΔJ\\| of the others | smallest J_R of the worst "
-                + "| streams beyond the data (apocentres up to, kpc) | their share of Σ\\|ΔJ\\| | action_mad within the data |\n|---|---|---|---|---|---|---|---|---|\n");
+                + "| streams beyond the data (apocentres up to, kpc) | their share of Σ\\|ΔJ\\| | action_mad within the data | angle_mad_deg within the data |\n|---|---|---|---|---|---|---|---|---|---|\n");
             for (Map.Entry<?, ?> e : cases.entrySet()) {
                 Map<?, ?> c = (Map<?, ?>) e.getValue();
                 if (c.get("worst_streams") == null) continue;
-                b.append(String.format(Locale.ROOT, "| %s | %.4g | %s | %.2f | %.4g | %.4g | %s of %s (%.0f) | %.2f | %.4g |%n", e.getKey(), num(c.get("action_median_abs_dev")),
+                b.append(String.format(Locale.ROOT, "| %s | %.4g | %s | %.2f | %.4g | %.4g | %s of %s (%.0f) | %.2f | %.4g | %.4g |%n", e.getKey(), num(c.get("action_median_abs_dev")),
                     c.get("worst_streams"), num(c.get("worst_streams_error_share")), num(c.get("action_mad_without_worst_streams")),
                     num(c.get("worst_streams_min_ref_JR")), c.get("streams_beyond_data"), c.get("orbits_test"), num(c.get("beyond_data_largest_apocentre_kpc")),
-                    num(c.get("beyond_data_error_share")), num(c.get("action_mad_within_data"))));
+                    num(c.get("beyond_data_error_share")), num(c.get("action_mad_within_data")), num(c.get("angle_mad_deg_within_data"))));
             }
             b.append('\n');
         } else {
@@ -506,9 +518,9 @@ public final class ActionFinderSuite implements Suite {
             if (m.get("streams_beyond_data") != null) {
                 b.append(String.format(Locale.ROOT, "Evaluation streams whose orbits leave the sampled region (apocentre in the true potential beyond the training file's "
                         + "outermost star, %.1f kpc): %s of %s, apocentres up to %.0f kpc, carrying %.2f of Σ|ΔJ|; on the other streams action_mad %.4g kpc km/s, "
-                        + "largest relative error over components %.4g.%n%n", num(m.get("data_max_radius_kpc")), m.get("streams_beyond_data"), m.get("evaluation_streams"),
+                        + "largest relative error over components %.4g, angle_mad_deg %.4g.%n%n", num(m.get("data_max_radius_kpc")), m.get("streams_beyond_data"), m.get("evaluation_streams"),
                     num(m.get("beyond_data_largest_apocentre_kpc")), num(m.get("beyond_data_error_share")), num(m.get("action_mad_within_data")),
-                    num(m.get("action_rel_mad_within_data"))));
+                    num(m.get("action_rel_mad_within_data")), num(m.get("angle_mad_deg_within_data"))));
             }
         }
         b.append("| target | value | bound | met |\n|---|---|---|---|\n");

@@ -74,7 +74,7 @@ class StreamMetricsTest {
         dev.canonic.dynamics.Isochrone iso = new dev.canonic.dynamics.Isochrone(1e6, 1e-6);
         double r = 10, vc = Math.sqrt(1e6 / r);
         double[] xv = {r, 0, 0, 0, vc, 0, r, 0, 0, 0, 1.2 * vc, 0, r, 0, 0, 0, 2 * vc, 0};
-        double[] apo = StreamMetrics.apocentres(iso, xv, 3);
+        double[] apo = dev.canonic.dynamics.Orbits.apocentres(iso, xv, 3);
         assertEquals(r, apo[0], 1e-4);  // a double root: bisection finds it to ~√ε
         double a = r / (2 - 1.44);  // vis-viva: semi-major axis a = r / (2 − v²/v_c²), apocentre 2a − r
         assertEquals(2 * a - r, apo[1], 1e-4);  // b = 1e-6 kpc shifts it by ~1e-6 relative

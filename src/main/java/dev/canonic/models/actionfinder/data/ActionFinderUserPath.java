@@ -28,8 +28,8 @@ import java.util.Random;
  *
  * <p>Training: stars where the toy isochrone has no coordinates (unbound, radial, exactly planar)
  * are reported with their stream ids and excluded, then streams left with fewer than 2 stars; when
- * GM and b are not given they are chosen from the data so that every star is bound
- * ({@link IsochroneToy#chooseFor}); the streams are split 50/50 into training and test sets
+ * GM and b are not given they are chosen from the data: the toy whose actions vary least along the
+ * streams, every star bound ({@link IsochroneToy#chooseBySpread}); the streams are split 50/50 into training and test sets
  * (seeded); Adam (learning rate decayed by a cosine to 1 % over the epochs) runs over batches of whole streams with the loss terms of Eq. 12 (or Eq. 19),
  * keeps the epoch of best test loss, checkpoints after every epoch ({@code MODEL.checkpoint.npz}, and
  * {@code .best.npz}) and resumes from it bitwise-identically.
@@ -154,6 +154,50 @@ public final class ActionFinderUserPath {
     public record Trained(ActionFinderModel model, InverseNet inverse, InverseNet.History inverseHistory, Trainer.History history, boolean keptInitial,
                           double initialTestLoss, StreamFiles.StreamSet used, List<String> excluded, double[] toyInitial,
                           int[] trainStreams, int[] testStreams, double[][] spreadJ, double[][] spreadToy, double seconds) {
+    }
+
+    /**
+     * Streams whose orbits, in the toy potential, reach beyond the outermost star of the data.
+     *
+     * @param rMax           the largest Galactocentric radius of any star (kpc)
+     * @param ids            the ids of those streams
+     * @param apocentres     their toy apocentres (kpc), in the order of ids
+     * @param streams        streams looked at
+     */
+    public record Beyond(double rMax, List<String> ids, double[] apocentres, int streams) {
+        /** A reference-free warning for the user ("" when no stream leaves the data). */
+        public String report() {
+            if (ids.isEmpty()) return "";
+            double far = 0;
+            for (double a : apocentres) far = Math.max(far, a);
+            return String.format(Locale.ROOT, "%d of %d streams have toy-potential apocentres beyond the outermost star (%.1f kpc), up to %.0f kpc: their J_R rests on "
+                    + "the potential where no star is, which the streams cannot tell (the toy's is all the model has there); streams %s%s", ids.size(), streams, rMax, far,
+                String.join(", ", ids.subList(0, Math.min(10, ids.size()))), ids.size() > 10 ? ", ..." : "");
+        }
+    }
+
+    /**
+     * Which streams of a set reach beyond its outermost star in the toy isochrone (GM, b), by the
+     * apocentre of each star's toy orbit (largest over the stream's stars; beyond means by more than 1e-4 relative). A proxy, as the toy is not
+     * the true potential; the validation suites compare with the true apocentres.
+     */
+    public static Beyond beyondData(StreamFiles.StreamSet s, double gm, double b) {
+        int n = s.stars();
+        double rMax = 0;
+        double[] xv = s.phase();
+        for (int i = 0; i < n; i++) rMax = Math.max(rMax, Math.sqrt(xv[6 * i] * xv[6 * i] + xv[6 * i + 1] * xv[6 * i + 1] + xv[6 * i + 2] * xv[6 * i + 2]));
+        double[] apo = dev.canonic.dynamics.Orbits.apocentres(new dev.canonic.dynamics.Isochrone(gm, b), xv, n);
+        double[] per = new double[s.streams()];
+        for (int i = 0; i < n; i++) per[s.stream()[i]] = Math.max(per[s.stream()[i]], apo[i]);
+        List<String> ids = new ArrayList<>();
+        List<Double> far = new ArrayList<>();
+        for (int q = 0; q < per.length; q++) {
+            if (per[q] > rMax * (1 + 1e-4)) {  // a circular orbit's apocentre is its radius, found to ~1e-6 relative
+                ids.add(StreamFiles.formatId(s.ids()[q]));
+                far.add(per[q]);
+            }
+        }
+        return new Beyond(rMax, ids, far.stream().mapToDouble(Double::doubleValue).toArray(), per.length);
     }
 
     /** The model's checkpoint beside a model file: MODEL.checkpoint.npz. */

@@ -47,4 +47,19 @@ class UsableStreamsTest {
         assertEquals(all3, ActionFinderUserPath.usable(all3, gm, b, none));
         assertTrue(none.isEmpty());
     }
+
+    @Test
+    void streamsReachingBeyondTheOutermostStarAreNamed() {
+        double gm = 1.4e6, b = 5;
+        double vc = Math.sqrt(gm * 10 * 10 / Math.pow(b + Math.sqrt(b * b + 100), 2) / Math.sqrt(b * b + 100));  // circular speed at r = 10
+        // stream 7: two stars on a circular orbit at r = 10 (apocentre 10); stream 9: a fast star at r = 8 (apocentre far out)
+        double[][] rows = {{10, 0, 0, 0, vc, 1e-9}, {0, 10, 0, -vc, 0, 1e-9}, {8, 0, 0.5, 0, 1.3 * vc, 5}, {8, 0.5, 0.5, -5, 1.3 * vc, 5}};
+        ActionFinderUserPath.Beyond far = ActionFinderUserPath.beyondData(set(rows, new int[] {0, 0, 1, 1}, new double[] {7, 9}), gm, b);
+        assertEquals(10.0, far.rMax(), 1e-12);
+        assertEquals(List.of("9"), far.ids());
+        assertEquals(2, far.streams());
+        assertTrue(far.apocentres()[0] > 12, "apocentre " + far.apocentres()[0]);
+        assertTrue(far.report().contains("1 of 2 streams") && far.report().contains("streams 9"), far.report());
+        assertEquals("", ActionFinderUserPath.beyondData(set(new double[][] {rows[0], rows[1]}, new int[] {0, 0}, new double[] {7}), gm, b).report());
+    }
 }
