@@ -45,7 +45,7 @@ public final class TrainActionFinder implements Callable<Integer> {
     @Option(names = "--fix-toy", description = "hold the toy's GM and b fixed (default: learned)")
     boolean fixToy;
 
-    @Option(names = "--loss", defaultValue = "paper", description = "paper (Eq. 12: spread + positivity + 0.1 × angle zero point) or spread (Eq. 19) (default ${DEFAULT-VALUE})")
+    @Option(names = "--loss", defaultValue = "paper", description = "paper (Eq. 12: spread + positivity + 0.1 × angle zero point), spread (Eq. 19) or relative (Eq. 12 with each stream's spread relative to its mean actions) (default ${DEFAULT-VALUE})")
     String loss;
 
     @Option(names = "--lr", defaultValue = "1e-3", description = "Adam learning rate (default ${DEFAULT-VALUE}; the paper's 1e-4 needs many more epochs)")
@@ -92,7 +92,8 @@ public final class TrainActionFinder implements Callable<Integer> {
         return switch (l.toLowerCase(Locale.ROOT)) {
             case "paper" -> ActionFinderConfig.LossKind.PAPER;
             case "spread" -> ActionFinderConfig.LossKind.SPREAD;
-            default -> throw new IllegalArgumentException("--loss must be paper or spread, got '" + l + "'");
+            case "relative" -> ActionFinderConfig.LossKind.RELATIVE;
+            default -> throw new IllegalArgumentException("--loss must be paper, spread or relative, got '" + l + "'");
         };
     }
 

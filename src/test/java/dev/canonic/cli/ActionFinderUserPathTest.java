@@ -122,6 +122,14 @@ class ActionFinderUserPathTest {
         r = run(train(data, model, "--toy-GM", "1", "--toy-b", "5", "--fix-toy"));
         assertEquals(1, r[0]);
         assertTrue(((String) r[1]).contains("fewer than 2 streams left"), (String) r[1]);
+        r = run(train(data, model, "--loss", "median"));
+        assertEquals(1, r[0]);
+        assertTrue(((String) r[1]).contains("--loss must be paper, spread or relative") && ((String) r[1]).contains("median"), (String) r[1]);
+        assertTrue(!Files.exists(model), "no model written on a bad option");
+        // the scale-free variant of Eq. 12 trains too
+        assertEquals(0, run(train(data, model, "--loss", "relative", "--inverse-epochs", "0"))[0]);
+        assertTrue(Files.exists(model));
+        Files.delete(model);
         // a model-B command on a model without its phase-two network says what to run
         assertEquals(0, run(train(data, model, "--inverse-epochs", "0"))[0]);
         r = run("acceleration", "--model", model.toString(), "--input", data.toString(), "--out", dir.resolve("a.csv").toString());

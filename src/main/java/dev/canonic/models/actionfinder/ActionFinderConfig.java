@@ -40,7 +40,24 @@ public record ActionFinderConfig(ResDenseNet.Config netG, ResDenseNet.Config net
         /** Eq. 12: spread of J″ within streams + positivity of J2″, J3″ + α1 × θ″ zero point. */
         PAPER,
         /** Eq. 19: spread of J″ within streams only. */
-        SPREAD
+        SPREAD,
+        /**
+         * Eq. 12 with its spread term made scale-free ({@link ActionFinderCore#relativeSpread}): each
+         * star's |J″ − ⟨J″⟩_stream| divided by its stream's Σ_k |⟨J″_k⟩|, so every stream counts by its
+         * relative spread, loosely and tightly bound alike, and no map lowers the loss by shrinking
+         * actions; positivity and the θ″ zero point as Eq. 12.
+         */
+        RELATIVE;
+
+        /** Whether the positivity and θ″ zero-point terms of Eq. 12 are part of the loss. */
+        public boolean hasEq12Terms() {
+            return this != SPREAD;
+        }
+
+        /** The spread term of this loss. */
+        public dev.canonic.core.Tensor spread(dev.canonic.core.Tensor jDD, Streams st) {
+            return this == RELATIVE ? ActionFinderCore.relativeSpread(jDD, st) : ActionFinderCore.spread(jDD, st);
+        }
     }
 
     public ActionFinderConfig {

@@ -210,6 +210,17 @@ public final class ActionFinderCore {
         return jDD.sub(st.meanFilled(jDD)).abs().mean();
     }
 
+    /**
+     * Scale-free spread: mean over stars and components of |J″ − ⟨J″⟩_stream| / Σ_k |⟨J″_k⟩_stream|
+     * (the stream's mean actions' L1 norm, graph kept, so a uniform rescaling of a stream's actions
+     * leaves it unchanged; a norm below 1e-12 is floored there).
+     */
+    public static Tensor relativeSpread(Tensor jDD, Streams st) {
+        Tensor m = st.meanFilled(jDD);
+        Tensor norm = m.abs().sum(1, true).add(1e-12);
+        return jDD.sub(m).abs().div(norm).mean();
+    }
+
     /** Eq. 13: ⟨|J2″ − |J2″||⟩ + ⟨|J3″ − |J3″||⟩ with the paper's J2 = J_z (column 2) and J3 = J_R (column 0). */
     public static Tensor positivity(Tensor jDD) {
         Tensor jz = jDD.slice(1, 2, 3), jr = jDD.slice(1, 0, 1);

@@ -119,10 +119,10 @@ public final class ActionFinderModel extends Module {
         Tensor loss = null;
         double[] terms = {Double.NaN, Double.NaN, Double.NaN, Double.NaN};
         if (withLoss) {
-            Tensor spread = ActionFinderCore.spread(p.jDD(), st);
+            Tensor spread = config.loss().spread(p.jDD(), st);
             terms[1] = spread.item();
             loss = spread;
-            if (config.loss() == ActionFinderConfig.LossKind.PAPER) {
+            if (config.loss().hasEq12Terms()) {
                 Tensor pos = ActionFinderCore.positivity(p.jDD());
                 terms[2] = pos.item();
                 loss = loss.add(pos);

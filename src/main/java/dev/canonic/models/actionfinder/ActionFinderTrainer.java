@@ -356,7 +356,7 @@ public final class ActionFinderTrainer {
 
     private void checkFinite(double[] terms, int epoch, String set) {
         ActionFinderConfig c = model.config();
-        boolean paper = c.loss() == ActionFinderConfig.LossKind.PAPER;
+        boolean paper = c.loss().hasEq12Terms();
         boolean[] inLoss = {true, true, paper, paper && c.alpha1() > 0};
         for (int k = terms.length - 1; k >= 0; k--) {
             if (inLoss[k] && !Double.isFinite(terms[k])) {

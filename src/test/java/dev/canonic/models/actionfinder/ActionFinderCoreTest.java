@@ -234,4 +234,20 @@ class ActionFinderCoreTest {
         r.assertWithin("J″ loss with respect to (x, v)", 1e-5);
         assertEquals(36, r.checked());
     }
+
+    @Test
+    void relativeSpreadIsScaleFreePerStreamAndPassesGradCheck() {
+        Streams st = Streams.uniform(3, 4);
+        Tensor j = randomActions(12, 31);
+        // scaling one stream's actions leaves the relative spread unchanged, unlike the spread
+        double[] v = j.toArray();
+        for (int i = 12; i < 24; i++) v[i] *= 7;  // stream 1 holds rows 4..7
+        Tensor scaled = Tensor.of(v, 12, 3);
+        assertEquals(ActionFinderCore.relativeSpread(j, st).item(), ActionFinderCore.relativeSpread(scaled, st).item(), 1e-12);  // up to the 1e-12 floor
+        assertTrue(ActionFinderCore.spread(scaled, st).item() > 1.5 * ActionFinderCore.spread(j, st).item());
+        // by hand for one stream of two stars: |a − m| / Σ|m| averaged over stars and components
+        Tensor two = Tensor.of(new double[] {1, 2, 3, 3, 2, 1}, 2, 3);
+        assertEquals((1 + 0 + 1 + 1 + 0 + 1) / 6.0 / 6.0, ActionFinderCore.relativeSpread(two, Streams.uniform(1, 2)).item(), 1e-12);
+        dev.canonic.check.GradCheck.both(in -> ActionFinderCore.relativeSpread(in[0], st), j).assertWithin("relative spread, first and second derivatives", 1e-6);
+    }
 }

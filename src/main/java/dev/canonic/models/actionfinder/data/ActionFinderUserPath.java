@@ -200,6 +200,15 @@ public final class ActionFinderUserPath {
         return new Beyond(rMax, ids, far.stream().mapToDouble(Double::doubleValue).toArray(), per.length);
     }
 
+    /** How the log names a loss. */
+    static String lossName(ActionFinderConfig.LossKind l) {
+        return switch (l) {
+            case PAPER -> "paper (Eq. 12)";
+            case SPREAD -> "spread (Eq. 19)";
+            case RELATIVE -> "relative (Eq. 12, spread relative to each stream's actions)";
+        };
+    }
+
     /** The model's checkpoint beside a model file: MODEL.checkpoint.npz. */
     public static Path checkpointOf(Path model) {
         String f = model.getFileName().toString();
@@ -319,11 +328,11 @@ public final class ActionFinderUserPath {
         for (String e : excluded) log.println("excluded: " + e);
         if (set.streams() < 2) throw new IllegalArgumentException(data.source() + ": fewer than 2 streams left with toy coordinates; give a larger --toy-GM");
         ActionFinderConfig cfg = ActionFinderConfig.preset(o.preset()).withLoss(o.loss()).withStartAtToy(o.identityStart());
-        ActionFinderModel model = new ActionFinderModel(cfg, gm, b, o.fixToy(), o.seed());
+        ActionFinderModel model = new ActionFinderModel(cfg, gm, b, o.fixToy(), Long.getLong("canonic.initSeed", o.seed()));
         int[][] sp = split(set.streams(), o.seed());
         int[] train = sp[0], test = sp[1];
         log.printf(Locale.ROOT, "%d stars in %d streams: %d training streams, %d test streams; preset %s, loss %s, %d epochs, Adam lr %.3g, %d streams per batch%n",
-            set.stars(), set.streams(), train.length, test.length, o.preset(), o.loss() == ActionFinderConfig.LossKind.PAPER ? "paper (Eq. 12)" : "spread (Eq. 19)",
+            set.stars(), set.streams(), train.length, test.length, o.preset(), lossName(o.loss()),
             o.epochs(), o.lr(), o.batchStreams());
         int[][] members = set.members();
         Trainer.Objective obj = batch -> objective(model, set, members, batch[0].toArray());
@@ -457,8 +466,8 @@ public final class ActionFinderUserPath {
         ActionFinderModel.Output out = model.forward(Tensor.of(xv, n, 6), st, c.maxIterations(), false, false);
         ActionFinderCore.Pass p = out.pass();
         LinkedHashMap<String, Tensor> terms = new LinkedHashMap<>();
-        terms.put("spread", ActionFinderCore.spread(p.jDD(), st));
-        if (c.loss() == ActionFinderConfig.LossKind.PAPER) {
+        terms.put("spread", c.loss().spread(p.jDD(), st));
+        if (c.loss().hasEq12Terms()) {
             terms.put("positivity", ActionFinderCore.positivity(p.jDD()));
             if (c.alpha1() > 0) {
                 terms.put("zero_point", ActionFinderCore.zeroPoint(model.netG()::forward, model.netP()::forward, c.pointForm(), st.fill(p.jPrimeMean())).mul(c.alpha1()));
