@@ -6,11 +6,13 @@
  * <li>{@link dev.canonic.models.actionfinder.IsochroneToy}: differentiable isochrone (θ, J) of (x, v),
  *     GM and b learnable or fixed; {@code invalidRows} / {@code invalidIndices} name the points with no
  *     toy coordinates (unbound, radial, exactly planar) so callers exclude them up front;
- *     {@code chooseFor} picks GM, b binding every point; {@code phaseSpace} is the analytic inverse.</li>
+ *     {@code chooseBySpread} picks the GM, b whose actions vary least along the streams (every point
+ *     bound; {@code chooseFor}: a quick binding guess); {@code phaseSpace} is the analytic inverse.</li>
  * <li>{@link dev.canonic.models.actionfinder.ActionFinderCore#pass}: Listing 1 for any G and P —
  *     fixed-point J′ per stream without graph, once more with graph, θ′ = θ + ∂G/∂J′ (mod 2π),
  *     θ″ from P, J″ through the inverse of the per-star 3×3 Jacobian ∂θ″/∂θ′ (ill-conditioned rows
- *     reported); loss terms {@code spread}, {@code positivity} (Eq. 13), {@code zeroPoint}.</li>
+ *     reported); loss terms {@code spread} (or the scale-free {@code relativeSpread}), {@code positivity}
+ *     (Eq. 13), {@code zeroPoint}.</li>
  * <li>{@link dev.canonic.models.actionfinder.ActionFinderModel}: toy + netG + netP
  *     ({@link dev.canonic.nn.ResDenseNet}), presets in {@link dev.canonic.models.actionfinder.ActionFinderConfig}
  *     ({@code paper}: netG 15 blocks, netP 11 blocks, cap 1024, dropout 0.5 above width 256;
@@ -22,7 +24,7 @@
  * <h2>Public API (stable)</h2>
  * <pre>{@code
  * // data: rows (x, y, z, vx, vy, vz) in kpc, km/s, flat B×6; one stream id per row (≥ 2 stars to train)
- * double[] gb = IsochroneToy.chooseFor(xv, n);                       // {GM, b} binding every point
+ * double[] gb = IsochroneToy.chooseBySpread(xv, n, stream);          // {GM, b, spread, ...}: least action spread, all bound
  * ActionFinderTrainer.Exclusion ex = ActionFinderTrainer.excludeInvalid(xv, ids, gb[0], gb[1]);  // ex.report()
  * ActionFinderModel m = new ActionFinderModel(ActionFinderConfig.preset("cpu"), gb[0], gb[1], fixToy, seed);
  * ActionFinderTrainer t = new ActionFinderTrainer(m, ex.xv(), ex.ids(),

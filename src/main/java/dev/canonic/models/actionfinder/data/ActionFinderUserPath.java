@@ -328,7 +328,7 @@ public final class ActionFinderUserPath {
         for (String e : excluded) log.println("excluded: " + e);
         if (set.streams() < 2) throw new IllegalArgumentException(data.source() + ": fewer than 2 streams left with toy coordinates; give a larger --toy-GM");
         ActionFinderConfig cfg = ActionFinderConfig.preset(o.preset()).withLoss(o.loss()).withStartAtToy(o.identityStart());
-        ActionFinderModel model = new ActionFinderModel(cfg, gm, b, o.fixToy(), Long.getLong("canonic.initSeed", o.seed()));
+        ActionFinderModel model = new ActionFinderModel(cfg, gm, b, o.fixToy(), o.seed());
         int[][] sp = split(set.streams(), o.seed());
         int[] train = sp[0], test = sp[1];
         log.printf(Locale.ROOT, "%d stars in %d streams: %d training streams, %d test streams; preset %s, loss %s, %d epochs, Adam lr %.3g, %d streams per batch%n",
