@@ -150,8 +150,10 @@ public final class IsochroneToy extends Module {
         return new double[] {margin * need, b};
     }
 
-    /** Most streams {@link #chooseBySpread} looks at (evenly thinned beyond this), which bounds its cost. */
-    public static final int SPREAD_SCAN_STREAMS = 1024;
+    /** Most streams {@link #chooseBySpread} measures the spread on (evenly thinned beyond this), which bounds its cost. */
+    public static final int SPREAD_SCAN_STREAMS = 512;
+    /** Most stars per stream {@link #chooseBySpread} measures the spread on (evenly thinned beyond this). */
+    public static final int SPREAD_SCAN_STARS = 8;
 
     /**
      * Chooses the toy whose actions are most nearly conserved along the streams: (GM, b) minimising
@@ -159,8 +161,10 @@ public final class IsochroneToy extends Module {
      * component, summed over components; scale-free, so no toy wins by shrinking its actions) over every
      * toy that binds all points with GM ≥ 1.02 × the binding minimum. A 30 × 30 logarithmic grid in b
      * (0.02 to 5 × the median radius) and GM (1.02 to 30 × the binding minimum at that b) is refined by
-     * 9 × 9 grids around the best point, re-centred until it stays inside, at six spacings each a fifth of the last. At most
-     * {@link #SPREAD_SCAN_STREAMS} streams enter (evenly thinned). Deterministic.
+     * 9 × 9 grids around the best point, re-centred until it stays inside, at six spacings each a fifth
+     * of the last. The spread is measured on at most {@link #SPREAD_SCAN_STREAMS} streams of at most
+     * {@link #SPREAD_SCAN_STARS} stars (evenly thinned; a few seconds); the binding minimum always
+     * counts every point. Deterministic.
      *
      * @param stream per point its dense stream index (streams with one point carry no spread and are ignored)
      * @return {GM, b, relative spread at the choice, relative spread of {@link #chooseFor}'s toy}
@@ -170,31 +174,48 @@ public final class IsochroneToy extends Module {
         double[] first = chooseFor(xv, n);
         int s = 0;
         for (int v : stream) s = Math.max(s, v + 1);
+        int[] size = new int[s];
+        for (int v : stream) size[v]++;
         int step = Math.max(1, (s + SPREAD_SCAN_STREAMS - 1) / SPREAD_SCAN_STREAMS);
+        // rows kept: streams s ≡ 0 (mod step); within a stream of c stars, the ⌊j·c/8⌋-th of its rows
+        int[] seen = new int[s];
+        boolean[] keep = new boolean[n];
         int m = 0;
-        for (int i = 0; i < n; i++) if (stream[i] % step == 0) m++;
+        for (int i = 0; i < n; i++) {
+            int q = stream[i], k = seen[q]++;
+            if (q % step != 0) continue;
+            int c = size[q];
+            boolean take = c <= SPREAD_SCAN_STARS;
+            if (!take) {
+                for (int j = 0; j < SPREAD_SCAN_STARS && !take; j++) take = (int) ((long) j * c / SPREAD_SCAN_STARS) == k;
+            }
+            if (take) {
+                keep[i] = true;
+                m++;
+            }
+        }
         double[] sub = new double[6 * m];
         int[] ss = new int[m];
         for (int i = 0, k = 0; i < n; i++) {
-            if (stream[i] % step != 0) continue;
+            if (!keep[i]) continue;
             System.arraycopy(xv, 6 * i, sub, 6 * k, 6);
             ss[k++] = stream[i] / step;
         }
-        double[] r = new double[m];
-        for (int i = 0; i < m; i++) r[i] = Math.sqrt(sub[6 * i] * sub[6 * i] + sub[6 * i + 1] * sub[6 * i + 1] + sub[6 * i + 2] * sub[6 * i + 2]);
+        double[] r = new double[n];
+        for (int i = 0; i < n; i++) r[i] = Math.sqrt(xv[6 * i] * xv[6 * i] + xv[6 * i + 1] * xv[6 * i + 1] + xv[6 * i + 2] * xv[6 * i + 2]);
         double[] sorted = r.clone();
         java.util.Arrays.sort(sorted);
-        double rMed = Math.max(0.1, sorted[m / 2]);
+        double rMed = Math.max(0.1, sorted[n / 2]);
         double baseSpread = relativeSpread(sub, m, ss, first[0], first[1]);
         // the search runs in u = ln b and w = ln(GM / GM_min(b)), w ≥ ln 1.02
         double wMin = Math.log(1.02);
         double uLo = Math.log(0.02 * rMed), uHi = Math.log(5 * rMed), wHi = Math.log(30);
-        double bestU = Math.log(first[1]), bestW = Math.log(first[0] / bindingGm(sub, m, r, first[1])), best = baseSpread;
+        double bestU = Math.log(first[1]), bestW = Math.log(first[0] / bindingGm(xv, n, r, first[1])), best = baseSpread;
         double du = (uHi - uLo) / 29, dw = (wHi - wMin) / 29;
         for (int iu = 0; iu < 30; iu++) {
             for (int iw = 0; iw < 30; iw++) {
                 double u = uLo + iu * du, w = wMin + iw * dw;
-                double v = relativeSpread(sub, m, ss, Math.exp(w) * bindingGm(sub, m, r, Math.exp(u)), Math.exp(u));
+                double v = relativeSpread(sub, m, ss, Math.exp(w) * bindingGm(xv, n, r, Math.exp(u)), Math.exp(u));
                 if (v < best) {
                     best = v;
                     bestU = u;
@@ -210,7 +231,7 @@ public final class IsochroneToy extends Module {
                 for (int iu = -4; iu <= 4; iu++) {
                     for (int iw = -4; iw <= 4; iw++) {
                         double u = cu + iu * du, w = Math.max(wMin, cw + iw * dw);
-                        double v = relativeSpread(sub, m, ss, Math.exp(w) * bindingGm(sub, m, r, Math.exp(u)), Math.exp(u));
+                        double v = relativeSpread(sub, m, ss, Math.exp(w) * bindingGm(xv, n, r, Math.exp(u)), Math.exp(u));
                         if (v < best) {
                             best = v;
                             bestU = u;
@@ -222,7 +243,7 @@ public final class IsochroneToy extends Module {
             }
         }
         double b = Math.exp(bestU);
-        return new double[] {Math.exp(bestW) * bindingGm(sub, m, r, b), b, best, baseSpread};
+        return new double[] {Math.exp(bestW) * bindingGm(xv, n, r, b), b, best, baseSpread};
     }
 
     /** The smallest GM binding every point at this b: max_i (v_i²/2)(b + √(b² + r_i²)) (1 when all are at rest). */

@@ -117,4 +117,17 @@ class IsochroneToyTest {
         assertEquals(0, IsochroneToy.invalidIndices(xv, n, gb[0], gb[1]).length);
         assertThrows(IllegalArgumentException.class, () -> IsochroneToy.chooseBySpread(xv, n, new int[n - 1]));
     }
+
+    @Test
+    void toyChosenBySpreadOnAThinnedSampleStillBindsEveryPoint() {
+        // 1030 streams of 2 points: the spread is measured on every third stream only; the fastest star sits in stream 1
+        int streams = 1030, n = 2 * streams;
+        double[] xv = points(n, 77);
+        int[] stream = new int[n];
+        for (int i = 0; i < n; i++) stream[i] = i / 2;
+        for (int k = 3; k < 6; k++) xv[6 * 2 + k] *= 4;
+        double[] gb = IsochroneToy.chooseBySpread(xv, n, stream);
+        assertEquals(0, IsochroneToy.invalidIndices(xv, n, gb[0], gb[1]).length);
+        assertTrue(gb[2] <= gb[3], "the choice spreads no more than the binding guess: " + gb[2] + " vs " + gb[3]);
+    }
 }
