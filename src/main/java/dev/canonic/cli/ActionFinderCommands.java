@@ -84,7 +84,7 @@ final class ActionFinderCommands {
             }
             std = wide;
         }
-        StreamFiles.writeActions(out, s.columns(), s.cells(), ja[0], ja[1], freq, std);
+        StreamFiles.writeActions(out, s.columns(), s.cells(), ja[0], ja[1], freq, ActionFinderUserPath.streamMeans(ja[0], s.stream()), std);
         System.out.println(s.stars() + " stars in " + s.streams() + " stream(s) written to " + out + (mc > 0 ? " with " + mc + " Monte-Carlo passes" : "")
             + (freq == null ? " (no frequencies: run canonic train acceleration first)" : ""));
         return 0;

@@ -24,7 +24,8 @@ import java.util.concurrent.Callable;
         + "figure when the rows sample an orbit over a full period. "
         + "Model B (ActionFinder): input as for train actionfinder (orbit_id optional: stars sharing an id are solved together); output every input "
         + "column, then JR,Lz,Jz (kpc km/s), thetaR,thetaphi,thetaz (radians in [0, 2pi)), OmegaR,Omegaphi,Omegaz (km/s/kpc) once the acceleration "
-        + "phase has run, and *_std columns with --mc K.")
+        + "phase has run, JR_stream,Lz_stream,Jz_stream (each stream's mean J'': its orbit's actions when its stars share one orbit, "
+        + "with the per-star error of the learned map averaged out), and *_std columns with --mc K.")
 public final class ActionsCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "model file written by canonic train koopman")
     Path model;

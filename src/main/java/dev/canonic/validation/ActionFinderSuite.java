@@ -290,7 +290,7 @@ public final class ActionFinderSuite implements Suite {
         m.put("evaluation_streams_excluded", evAll.streams() - ev.streams());
         m.put("evaluation_exclusions", evExcluded);
         double[][] ja = ActionFinderUserPath.evaluate(t.model(), ev);
-        StreamFiles.writeActions(out, ev.columns(), ev.cells(), ja[0], ja[1], null, null);
+        StreamFiles.writeActions(out, ev.columns(), ev.cells(), ja[0], ja[1], null, ActionFinderUserPath.streamMeans(ja[0], ev.stream()), null);
         StreamFiles.Rows back = StreamFiles.readColumns(out, StreamFiles.ACTION_ANGLE, "comparison");
         double[] j = new double[3 * ev.stars()], th = new double[3 * ev.stars()];
         for (int i = 0; i < ev.stars(); i++) {
@@ -364,6 +364,10 @@ public final class ActionFinderSuite implements Suite {
         m.put("worst_streams_error_share", conc[1]);
         m.put("action_mad_without_worst_streams", conc[2]);
         m.put("worst_streams_min_ref_JR", conc[3]);
+        // each stream's mean J″ for its stars (the actions command's *_stream columns)
+        double[] sm = ActionFinderUserPath.streamMeans(ja[0], s.stream());
+        m.put("action_mad_stream_mean", StreamMetrics.mad(sm, jr)[3]);
+        m.put("action_rel_mad_stream_mean", StreamMetrics.relativeMad(sm, jr)[3]);
         return m;
     }
 
@@ -383,6 +387,9 @@ public final class ActionFinderSuite implements Suite {
         m.put("beyond_data_error_share", b[2]);
         m.put("action_mad_within_data", b[3]);
         m.put("action_rel_mad_within_data", b[4]);
+        double[] bs = StreamMetrics.beyondData(ActionFinderUserPath.streamMeans(ja[0], s.stream()), refColumns(ref, s.stars(), 0), s.stream(), apo, rMax);
+        m.put("action_mad_stream_mean_within_data", bs[3]);
+        m.put("action_rel_mad_stream_mean_within_data", bs[4]);
         // angles of the same stars, with the offsets fitted on all of them (as angle_mad_deg)
         double[] res = StreamMetrics.angleResiduals(ja[1], refColumns(ref, s.stars(), 3));
         java.util.Map<Integer, Double> far = new java.util.HashMap<>();
@@ -494,19 +501,22 @@ public final class ActionFinderSuite implements Suite {
             b.append('\n');
             b.append("Where the action error sits: the test streams ranked by their share of Σ|ΔJ| (stars × components); the worst 2 % of them, ")
                 .append("their share, the mean |ΔJ| of all other stars and the smallest reference J_R among the worst (kpc km/s). A few loosely bound ")
-                .append("streams, whose 8 stars cover a small arc of a long radial period, carry much of action_mad. The last three columns split the test streams by ")
+                .append("streams, whose 8 stars cover a small arc of a long radial period, carry much of action_mad. The next four columns split the test streams by ")
                 .append("whether their orbits stay inside the sampled region: a stream is beyond the data when its apocentre (in the true potential) exceeds the ")
                 .append("outermost star of the whole data set; its J_R then depends on the potential where no star is, which no stream constrains ")
-                .append("(the toy's potential is all the model has there).\n\n");
+                .append("(the toy's potential is all the model has there). The last column gives each star its stream's mean J″ (the actions command's ")
+                .append("*_stream columns: the orbit's actions when a stream's stars share one orbit, the per-star error of the map averaged out).\n\n");
             b.append("| case | median \\|ΔJ\\| | worst streams | their share of Σ\\|ΔJ\\| | mean \\|ΔJ\\| of the others | smallest J_R of the worst "
-                + "| streams beyond the data (apocentres up to, kpc) | their share of Σ\\|ΔJ\\| | action_mad within the data | angle_mad_deg within the data |\n|---|---|---|---|---|---|---|---|---|---|\n");
+                + "| streams beyond the data (apocentres up to, kpc) | their share of Σ\\|ΔJ\\| | action_mad within the data | angle_mad_deg within the data "
+                + "| action_mad of the stream means (within the data) |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
             for (Map.Entry<?, ?> e : cases.entrySet()) {
                 Map<?, ?> c = (Map<?, ?>) e.getValue();
                 if (c.get("worst_streams") == null) continue;
-                b.append(String.format(Locale.ROOT, "| %s | %.4g | %s | %.2f | %.4g | %.4g | %s of %s (%.0f) | %.2f | %.4g | %.4g |%n", e.getKey(), num(c.get("action_median_abs_dev")),
+                b.append(String.format(Locale.ROOT, "| %s | %.4g | %s | %.2f | %.4g | %.4g | %s of %s (%.0f) | %.2f | %.4g | %.4g | %.4g (%.4g) |%n", e.getKey(), num(c.get("action_median_abs_dev")),
                     c.get("worst_streams"), num(c.get("worst_streams_error_share")), num(c.get("action_mad_without_worst_streams")),
                     num(c.get("worst_streams_min_ref_JR")), c.get("streams_beyond_data"), c.get("orbits_test"), num(c.get("beyond_data_largest_apocentre_kpc")),
-                    num(c.get("beyond_data_error_share")), num(c.get("action_mad_within_data")), num(c.get("angle_mad_deg_within_data"))));
+                    num(c.get("beyond_data_error_share")), num(c.get("action_mad_within_data")), num(c.get("angle_mad_deg_within_data")),
+                    num(c.get("action_mad_stream_mean")), num(c.get("action_mad_stream_mean_within_data"))));
             }
             b.append('\n');
         } else {
@@ -518,9 +528,11 @@ public final class ActionFinderSuite implements Suite {
             if (m.get("streams_beyond_data") != null) {
                 b.append(String.format(Locale.ROOT, "Evaluation streams whose orbits leave the sampled region (apocentre in the true potential beyond the training file's "
                         + "outermost star, %.1f kpc): %s of %s, apocentres up to %.0f kpc, carrying %.2f of Σ|ΔJ|; on the other streams action_mad %.4g kpc km/s, "
-                        + "largest relative error over components %.4g, angle_mad_deg %.4g.%n%n", num(m.get("data_max_radius_kpc")), m.get("streams_beyond_data"), m.get("evaluation_streams"),
+                        + "largest relative error over components %.4g, angle_mad_deg %.4g. With each stream's mean J'' for its stars (the actions command's "
+                        + "*_stream columns): action_rel_mad %.4g (%.4g on the streams inside the sampled region).%n%n", num(m.get("data_max_radius_kpc")), m.get("streams_beyond_data"), m.get("evaluation_streams"),
                     num(m.get("beyond_data_largest_apocentre_kpc")), num(m.get("beyond_data_error_share")), num(m.get("action_mad_within_data")),
-                    num(m.get("action_rel_mad_within_data")), num(m.get("angle_mad_deg_within_data"))));
+                    num(m.get("action_rel_mad_within_data")), num(m.get("angle_mad_deg_within_data")), num(m.get("action_rel_mad_stream_mean")),
+                    num(m.get("action_rel_mad_stream_mean_within_data"))));
             }
         }
         b.append("| target | value | bound | met |\n|---|---|---|---|\n");

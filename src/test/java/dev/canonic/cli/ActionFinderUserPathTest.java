@@ -59,8 +59,17 @@ class ActionFinderUserPathTest {
         assertTrue(Files.exists(model));
         assertEquals(0, run("actions", "--model", model.toString(), "--input", data.toString(), "--out", acts.toString())[0]);
         List<String> head = List.of(Files.readAllLines(acts).get(0).split(","));
-        assertEquals(List.of("orbit_id", "t", "d", "l", "b", "vh", "mul", "mub", "JR", "Lz", "Jz", "thetaR", "thetaphi", "thetaz"), head);
+        assertEquals(List.of("orbit_id", "t", "d", "l", "b", "vh", "mul", "mub", "JR", "Lz", "Jz", "thetaR", "thetaphi", "thetaz", "JR_stream", "Lz_stream", "Jz_stream"), head);
         StreamFiles.Rows r = StreamFiles.readColumns(acts, StreamFiles.ACTION_ANGLE, "test");
+        // the *_stream columns hold each stream's mean of JR, Lz, Jz
+        StreamFiles.Rows sm = StreamFiles.readColumns(acts, StreamFiles.STREAM_ACTIONS, "test");
+        int[] st = streams.set().stream();
+        for (int q = 0; q < streams.set().streams(); q++) {
+            double[] mean = new double[3];
+            int c = 0;
+            for (int i = 0; i < r.rows(); i++) if (st[i] == q) { c++; for (int k = 0; k < 3; k++) mean[k] += r.values()[6 * i + k]; }
+            for (int i = 0; i < r.rows(); i++) if (st[i] == q) for (int k = 0; k < 3; k++) assertEquals(mean[k] / c, sm.values()[3 * i + k], 1e-9 * (1 + Math.abs(mean[k] / c)));
+        }
         assertEquals(streams.set().stars(), r.rows());
         for (int i = 0; i < r.rows(); i++) {
             for (int k = 3; k < 6; k++) assertTrue(r.values()[6 * i + k] >= 0 && r.values()[6 * i + k] < 2 * Math.PI);

@@ -72,6 +72,8 @@ public final class StreamFiles {
     public static final List<String> ACTION_ANGLE = List.of("JR", "Lz", "Jz", "thetaR", "thetaphi", "thetaz");
     /** Frequency output columns. */
     public static final List<String> FREQUENCIES = List.of("OmegaR", "Omegaphi", "Omegaz");
+    /** Columns {@code actions} adds after those: each stream's mean J″, the action of its orbit when its stars share one. */
+    public static final List<String> STREAM_ACTIONS = List.of("JR_stream", "Lz_stream", "Jz_stream");
 
     private StreamFiles() {
     }
@@ -537,12 +539,24 @@ public final class StreamFiles {
      */
     public static void writeActions(Path out, List<String> inColumns, String[][] inCells, double[] actions, double[] angles, double[] frequencies,
                                     double[] std) throws IOException {
+        writeActions(out, inColumns, inCells, actions, angles, frequencies, null, std);
+    }
+
+    /**
+     * As above, with {@link #STREAM_ACTIONS} columns (streamActions: n·3 values, each star's stream mean
+     * of J″; null for none) after the action-angle and frequency columns and before the *_std ones.
+     */
+    public static void writeActions(Path out, List<String> inColumns, String[][] inCells, double[] actions, double[] angles, double[] frequencies,
+                                    double[] streamActions, double[] std) throws IOException {
         int n = inCells.length;
+        if (streamActions != null && streamActions.length != 3 * n) throw new IllegalArgumentException("stream actions do not hold 3 values for each of " + n + " rows");
         if (actions.length != 3 * n || angles.length != 3 * n) throw new IllegalArgumentException("actions/angles do not hold 3 values for each of " + n + " rows");
         if (frequencies != null && frequencies.length != 3 * n) throw new IllegalArgumentException("frequencies do not hold 3 values for each of " + n + " rows");
         List<String> cols = new ArrayList<>(ACTION_ANGLE);
         if (frequencies != null) cols.addAll(FREQUENCIES);
         int base = cols.size();
+        if (streamActions != null) cols.addAll(STREAM_ACTIONS);
+        int at = cols.size();
         if (std != null) {
             if (std.length != base * n) throw new IllegalArgumentException("std holds " + std.length + " values, expected " + base + " per row");
             for (int k = 0; k < base; k++) cols.add(cols.get(k) + "_std");
@@ -554,8 +568,9 @@ public final class StreamFiles {
                 v[r * oc + k] = actions[3 * r + k];
                 v[r * oc + 3 + k] = wrap(angles[3 * r + k]);
                 if (frequencies != null) v[r * oc + 6 + k] = frequencies[3 * r + k];
+                if (streamActions != null) v[r * oc + base + k] = streamActions[3 * r + k];
             }
-            if (std != null) System.arraycopy(std, r * base, v, r * oc + base, base);
+            if (std != null) System.arraycopy(std, r * base, v, r * oc + at, base);
         }
         writeTable(out, inColumns, inCells, cols, v);
     }
