@@ -170,8 +170,8 @@ public final class ActionFinderUserPath {
             if (ids.isEmpty()) return "";
             double far = 0;
             for (double a : apocentres) far = Math.max(far, a);
-            return String.format(Locale.ROOT, "%d of %d streams have toy-potential apocentres beyond the outermost star (%.1f kpc), up to %.0f kpc: their J_R rests on "
-                    + "the potential where no star is, which the streams cannot tell (the toy's is all the model has there); streams %s%s", ids.size(), streams, rMax, far,
+            return String.format(Locale.ROOT, "streams reaching beyond the outermost star (%.1f kpc) in the toy potential: %d of %d, apocentres up to %.0f kpc; "
+                    + "their J_R rests on the potential where no star is, which the streams cannot tell (the toy's is all the model has there): streams %s%s", rMax, ids.size(), streams, far,
                 String.join(", ", ids.subList(0, Math.min(10, ids.size()))), ids.size() > 10 ? ", ..." : "");
         }
     }

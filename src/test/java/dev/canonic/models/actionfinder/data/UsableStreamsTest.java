@@ -59,7 +59,7 @@ class UsableStreamsTest {
         assertEquals(List.of("9"), far.ids());
         assertEquals(2, far.streams());
         assertTrue(far.apocentres()[0] > 12, "apocentre " + far.apocentres()[0]);
-        assertTrue(far.report().contains("1 of 2 streams") && far.report().contains("streams 9"), far.report());
+        assertTrue(far.report().contains(": 1 of 2,") && far.report().contains("streams 9"), far.report());
         assertArrayEquals(new double[] {2, 3, 4, 2, 3, 4, 7, 8, 9}, ActionFinderUserPath.streamMeans(new double[] {1, 2, 3, 3, 4, 5, 7, 8, 9}, new int[] {0, 0, 1}), 1e-15);
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> ActionFinderUserPath.streamMeans(new double[5], new int[2]));
         assertEquals("", ActionFinderUserPath.beyondData(set(new double[][] {rows[0], rows[1]}, new int[] {0, 0}, new double[] {7}), gm, b).report());
