@@ -260,20 +260,12 @@ public final class IsochroneToy extends Module {
     static double relativeSpread(double[] xv, int n, int[] stream, double gm, double b) {
         if (invalidIndices(xv, n, gm, b).length > 0) return Double.POSITIVE_INFINITY;
         double[] j = new IsochroneToy(gm, b, true).actionAngle(xv, n)[0];
-        int s = 0;
-        for (int v : stream) s = Math.max(s, v + 1);
-        double[] mean = new double[3 * s];
-        int[] cnt = new int[s];
-        for (int i = 0; i < n; i++) {
-            cnt[stream[i]]++;
-            for (int k = 0; k < 3; k++) mean[3 * stream[i] + k] += j[3 * i + k];
-        }
-        for (int q = 0; q < s; q++) for (int k = 0; k < 3; k++) if (cnt[q] > 0) mean[3 * q + k] /= cnt[q];
+        double[] mean = Streams.rowMeans3(j, stream);
         double total = 0;
         for (int k = 0; k < 3; k++) {
             double dev = 0, abs = 0;
             for (int i = 0; i < n; i++) {
-                dev += Math.abs(j[3 * i + k] - mean[3 * stream[i] + k]);
+                dev += Math.abs(j[3 * i + k] - mean[3 * i + k]);
                 abs += Math.abs(j[3 * i + k]);
             }
             if (abs > 0) total += dev / abs;

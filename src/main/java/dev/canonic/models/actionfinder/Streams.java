@@ -138,4 +138,24 @@ public final class Streams {
             throw new IllegalArgumentException("expected " + row.length + "×k rows, got " + Arrays.toString(x.shape()));
         }
     }
+
+    /**
+     * For plain arrays: each row's stream mean of its 3 values (n·3), rows grouped by a dense stream
+     * index per row (0..streams−1).
+     */
+    public static double[] rowMeans3(double[] v, int[] stream) {
+        int n = stream.length;
+        if (v.length != 3 * n) throw new IllegalArgumentException("need 3 values per row: " + v.length + " values for " + n + " rows");
+        int s = 0;
+        for (int q : stream) s = Math.max(s, q + 1);
+        double[] sum = new double[3 * s];
+        int[] cnt = new int[s];
+        for (int i = 0; i < n; i++) {
+            cnt[stream[i]]++;
+            for (int k = 0; k < 3; k++) sum[3 * stream[i] + k] += v[3 * i + k];
+        }
+        double[] out = new double[3 * n];
+        for (int i = 0; i < n; i++) for (int k = 0; k < 3; k++) out[3 * i + k] = sum[3 * stream[i] + k] / cnt[stream[i]];
+        return out;
+    }
 }

@@ -208,19 +208,7 @@ public final class ActionFinderUserPath {
      * @param stream per star its stream index (0..streams−1)
      */
     public static double[] streamMeans(double[] j, int[] stream) {
-        int n = stream.length;
-        if (j.length != 3 * n) throw new IllegalArgumentException("need 3 actions per star: " + j.length + " values for " + n + " stars");
-        int s = 0;
-        for (int v : stream) s = Math.max(s, v + 1);
-        double[] sum = new double[3 * s];
-        int[] cnt = new int[s];
-        for (int i = 0; i < n; i++) {
-            cnt[stream[i]]++;
-            for (int k = 0; k < 3; k++) sum[3 * stream[i] + k] += j[3 * i + k];
-        }
-        double[] out = new double[3 * n];
-        for (int i = 0; i < n; i++) for (int k = 0; k < 3; k++) out[3 * i + k] = sum[3 * stream[i] + k] / cnt[stream[i]];
-        return out;
+        return Streams.rowMeans3(j, stream);
     }
 
     /** How the log names a loss. */
