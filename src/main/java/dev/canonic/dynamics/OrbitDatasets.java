@@ -74,7 +74,8 @@ public final class OrbitDatasets {
      * @param stream         stream index of each row
      * @param time           time of each row since the stream's initial condition (1D units or Gyr)
      * @param reference      [S·N][k] reference actions, angles, frequencies ({@link ReferenceSystem#referenceColumns()})
-     * @param rejected       unbound initial conditions rejected
+     * @param rejected       initial conditions rejected and redrawn: unbound ones, and the few (at most 5 %) whose
+     *                       orbits miss the energy tolerance even at the finest step (nearly radial through a cusp)
      * @param energyError    max relative energy error over every orbit
      * @param step           the step finally used (1D units or Gyr)
      */
@@ -189,7 +190,8 @@ public final class OrbitDatasets {
     /**
      * S streams × N stars at random times in [0, duration] (on the integrator's step grid).
      *
-     * @throws IllegalArgumentException for S, N &lt; 1, or when no step ≥ cfg.step/64 reaches the energy tolerance
+     * @throws IllegalArgumentException for S, N &lt; 1, or when at step cfg.step/64 more than 5 % of the orbits
+     *         (or, after three redraws, any) still miss the energy tolerance
      */
     public static StreamSample streams(ReferenceSystem sys, int s, int n, long seed, Config cfg) {
         if (s < 1 || n < 1) throw new IllegalArgumentException("need at least one stream and one star, got " + s + " × " + n);
@@ -201,6 +203,7 @@ public final class OrbitDatasets {
         for (int i = 0; i < u.length; i++) u[i] = rng.nextDouble();
         int d = sys.dim(), w = 2 * d;
         double step = cfg.step();
+        int redraws = 0;
         for (int attempt = 0; attempt <= 6; attempt++, step *= 0.5) {
             long total = Math.max(1, Math.round(cfg.duration() / step));
             long[] idx = new long[s * n];
@@ -215,6 +218,7 @@ public final class OrbitDatasets {
             double[] time = new double[s * n];
             int[] next = new int[s];
             double worst = 0;
+            double[] worstOf = new double[s];
             long at = 0;
             double h = toInternal(sys, step);
             for (int k = 0; k <= all.length; k++) {
@@ -238,18 +242,37 @@ public final class OrbitDatasets {
                         System.arraycopy(p, o * d, phase, row * w + d, d);
                         time[row] = at * step;
                         if (e == null) e = Orbits.energies(sys.field(), q, p, s);
-                        worst = Math.max(worst, Math.abs(e[o] - e0[o]) / Math.max(Math.abs(e0[o]), 1e-300));
+                        double err = Math.abs(e[o] - e0[o]) / Math.max(Math.abs(e0[o]), 1e-300);
+                        worst = Math.max(worst, err);
+                        worstOf[o] = Math.max(worstOf[o], err);
                         next[o]++;
                     }
                 }
             }
-            if (cfg.energyTol() > 0 && worst > cfg.energyTol()) continue;
+            if (cfg.energyTol() > 0 && worst > cfg.energyTol()) {
+                if (attempt < 6) continue;
+                // at the finest step, a few orbits may still miss the tolerance (nearly radial ones through a
+                // cusp, where the force turns at the centre): their initial conditions are redrawn, counted as rejected
+                int[] bad = java.util.stream.IntStream.range(0, s).filter(o -> worstOf[o] > cfg.energyTol()).toArray();
+                if (redraws >= 3 || bad.length > Math.max(1, s / 20)) break;
+                Object[] fresh = initialConditions(sys, cfg, bad.length, rng);
+                for (int k = 0; k < bad.length; k++) {
+                    System.arraycopy((double[]) fresh[0], d * k, q0, d * bad[k], d);
+                    System.arraycopy((double[]) fresh[1], d * k, p0, d * bad[k], d);
+                }
+                rejected += bad.length + (Long) fresh[2];
+                redraws++;
+                attempt--;
+                step *= 2;  // the same step again
+                continue;
+            }
             int[] stream = new int[s * n];
             for (int i = 0; i < stream.length; i++) stream[i] = i / n;
             double[] ref = references(sys, phase, s * n);
             return new StreamSample(sys, s, n, phase, stream, time, ref, rejected, worst, step);
         }
-        throw new IllegalArgumentException("energy not conserved to " + cfg.energyTol() + " even with step " + step * 2 + "; use a smaller --step");
+        throw new IllegalArgumentException("energy not conserved to " + cfg.energyTol() + " even with step " + cfg.step() / 64
+            + " for more than 5 % of the orbits; use a smaller --step or a larger --energy-tol");
     }
 
     /**

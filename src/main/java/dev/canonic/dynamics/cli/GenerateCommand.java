@@ -116,7 +116,7 @@ public final class GenerateCommand implements Callable<Integer> {
             }
             OrbitDatasets.StreamSample s = OrbitDatasets.streams(sys, orbits, points, seed, cfg);
             write(s, out);
-            System.out.printf(Locale.ROOT, "%s: %d orbits × %d points of %s, %d unbound initial conditions rejected, max energy error %.2e (step %.3g)%n",
+            System.out.printf(Locale.ROOT, "%s: %d orbits × %d points of %s, %d initial conditions rejected and redrawn (unbound, or missing the energy tolerance), max energy error %.2e (step %.3g)%n",
                 out, orbits, points, sys, s.rejected(), s.energyError(), s.step());
             return 0;
         } catch (IllegalArgumentException e) {
