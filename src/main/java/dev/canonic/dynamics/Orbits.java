@@ -97,4 +97,25 @@ public final class Orbits {
         }
         return out;
     }
+
+    /** The largest distance from the centre among n rows (x, y, z, vx, vy, vz), flat [n·6]. */
+    public static double maxRadius(double[] xv, int n) {
+        double m = 0;
+        for (int i = 0; i < n; i++) m = Math.max(m, Math.sqrt(xv[6 * i] * xv[6 * i] + xv[6 * i + 1] * xv[6 * i + 1] + xv[6 * i + 2] * xv[6 * i + 2]));
+        return m;
+    }
+
+    /**
+     * Per star: whether its stream's orbit reaches beyond rMax, i.e. the largest apocentre over the
+     * stream's stars exceeds rMax by more than 1e-4 relative (a circular orbit's apocentre is its own
+     * radius, which {@link #apocentres} finds to about 1e-6).
+     */
+    public static boolean[] beyond(double[] apocentre, int[] stream, double rMax) {
+        if (apocentre.length != stream.length) throw new IllegalArgumentException("need one apocentre per star: " + apocentre.length + " for " + stream.length);
+        java.util.Map<Integer, Double> far = new java.util.HashMap<>();
+        for (int i = 0; i < stream.length; i++) far.merge(stream[i], apocentre[i], Math::max);
+        boolean[] out = new boolean[stream.length];
+        for (int i = 0; i < out.length; i++) out[i] = far.get(stream[i]) > rMax * (1 + 1e-4);
+        return out;
+    }
 }

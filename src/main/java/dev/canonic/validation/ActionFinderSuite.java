@@ -171,7 +171,7 @@ public final class ActionFinderSuite implements Suite {
             double[] ref = selectRef(data.reference(), rows);
             double[][] ja = ActionFinderUserPath.evaluate(t.model(), test);
             Map<String, Object> cm = compare(ja, ref, test);
-            beyondData(cm, ja, ref, test, data.system().potential3D(), StreamMetrics.maxRadius(data.set().phase(), data.set().stars(), 6));
+            beyondData(cm, ja, ref, test, data.system().potential3D(), dev.canonic.dynamics.Orbits.maxRadius(data.set().phase(), data.set().stars()));
             double[][] toyJa = t.model().toy().actionAngle(test.phase(), test.stars());
             Map<String, Object> toyCm = compare(toyJa, ref, test);
             cm.put("toy_action_mad", toyCm.get("action_mad"));
@@ -299,7 +299,7 @@ public final class ActionFinderSuite implements Suite {
         }
         double[][] got = {j, th};
         Map<String, Object> cm = compare(got, evRef, ev);
-        beyondData(cm, got, evRef, ev, data.system().potential3D(), StreamMetrics.maxRadius(set.phase(), set.stars(), 6));
+        beyondData(cm, got, evRef, ev, data.system().potential3D(), dev.canonic.dynamics.Orbits.maxRadius(set.phase(), set.stars()));
         double[] rel = StreamMetrics.relativeMad(j, refColumns(evRef, ev.stars(), 0));
         m.put("action_rel_mad", rel[3]);
         m.put("JR_rel_mad", rel[0]);
@@ -379,8 +379,9 @@ public final class ActionFinderSuite implements Suite {
     static void beyondData(Map<String, Object> m, double[][] ja, double[] ref, StreamFiles.StreamSet s, dev.canonic.dynamics.Potential pot, double rMax) {
         double[] apo = dev.canonic.dynamics.Orbits.apocentres(pot, s.phase(), s.stars());
         double[] b = StreamMetrics.beyondData(ja[0], refColumns(ref, s.stars(), 0), s.stream(), apo, rMax);
+        boolean[] far = dev.canonic.dynamics.Orbits.beyond(apo, s.stream(), rMax);
         double largest = 0;
-        for (double a : apo) if (a > rMax * (1 + 1e-4) && a > largest) largest = a;
+        for (int i = 0; i < apo.length; i++) if (far[i]) largest = Math.max(largest, apo[i]);
         m.put("streams_beyond_data", (int) b[0]);
         m.put("data_max_radius_kpc", rMax);
         m.put("beyond_data_largest_apocentre_kpc", largest);
@@ -392,12 +393,10 @@ public final class ActionFinderSuite implements Suite {
         m.put("action_rel_mad_stream_mean_within_data", bs[4]);
         // angles of the same stars, with the offsets fitted on all of them (as angle_mad_deg)
         double[] res = StreamMetrics.angleResiduals(ja[1], refColumns(ref, s.stars(), 3));
-        java.util.Map<Integer, Double> far = new java.util.HashMap<>();
-        for (int i = 0; i < s.stars(); i++) far.merge(s.stream()[i], apo[i], Math::max);
         double sum = 0;
         int cnt = 0;
         for (int i = 0; i < s.stars(); i++) {
-            if (far.get(s.stream()[i]) > rMax * (1 + 1e-4)) continue;
+            if (far[i]) continue;
             for (int k = 0; k < 3; k++) sum += Math.toDegrees(Math.abs(res[3 * i + k]));
             cnt += 3;
         }

@@ -135,16 +135,9 @@ public final class StreamMetrics {
         return new double[] {median, total > 0 ? worstSum / total : 0, rest, minJr, worst};
     }
 
-    /** The largest distance from the centre among rows (x, y, z, ...) with the given stride. */
-    public static double maxRadius(double[] xv, int n, int stride) {
-        double m = 0;
-        for (int i = 0; i < n; i++) m = Math.max(m, Math.sqrt(xv[stride * i] * xv[stride * i] + xv[stride * i + 1] * xv[stride * i + 1] + xv[stride * i + 2] * xv[stride * i + 2]));
-        return m;
-    }
-
     /**
      * How much of the action error comes from streams whose orbits leave the region the data sample:
-     * a stream is "beyond the data" when its apocentre (largest over its stars) exceeds rMax (by more than 1e-4 relative). Its J_R
+     * a stream is "beyond the data" when its apocentre exceeds rMax ({@link dev.canonic.dynamics.Orbits#beyond}). Its J_R
      * depends on the potential where no star is, which the streams cannot tell.
      *
      * @return {streams beyond, streams in all, their share of Σ|ΔJ| (stars × components), mean |ΔJ| of
@@ -155,20 +148,21 @@ public final class StreamMetrics {
         check(learned, ref);
         int n = learned.length / 3;
         if (stream.length != n || apocentre.length != n) throw new IllegalArgumentException("need one stream id and one apocentre per star");
-        java.util.Map<Integer, Double> apo = new java.util.HashMap<>();
-        for (int i = 0; i < n; i++) apo.merge(stream[i], apocentre[i], Math::max);
-        int beyond = 0;
-        for (double a : apo.values()) if (a > rMax * (1 + 1e-4)) beyond++;
+        boolean[] beyond = dev.canonic.dynamics.Orbits.beyond(apocentre, stream, rMax);
+        java.util.Set<Integer> all = new java.util.HashSet<>(), far = new java.util.HashSet<>();
+        for (int i = 0; i < n; i++) {
+            all.add(stream[i]);
+            if (beyond[i]) far.add(stream[i]);
+        }
         double total = 0, out = 0;
         double[] err = new double[3], abs = new double[3];
         int inside = 0;
         for (int i = 0; i < n; i++) {
-            boolean far = apo.get(stream[i]) > rMax * (1 + 1e-4);
-            if (!far) inside++;
+            if (!beyond[i]) inside++;
             for (int k = 0; k < 3; k++) {
                 double d = Math.abs(learned[3 * i + k] - ref[3 * i + k]);
                 total += d;
-                if (far) out += d;
+                if (beyond[i]) out += d;
                 else {
                     err[k] += d;
                     abs[k] += Math.abs(ref[3 * i + k]);
@@ -177,6 +171,6 @@ public final class StreamMetrics {
         }
         double rel = 0;
         for (int k = 0; k < 3; k++) if (abs[k] > 0) rel = Math.max(rel, err[k] / abs[k]);
-        return new double[] {beyond, apo.size(), total > 0 ? out / total : 0, inside > 0 ? (err[0] + err[1] + err[2]) / (3.0 * inside) : 0, rel};
+        return new double[] {far.size(), all.size(), total > 0 ? out / total : 0, inside > 0 ? (err[0] + err[1] + err[2]) / (3.0 * inside) : 0, rel};
     }
 }

@@ -86,6 +86,6 @@ class StreamMetricsTest {
         assertEquals(3, b[1]);
         assertEquals(14.0 / 15.0, b[2], 1e-15);
         assertEquals(1.0 / 3.0, b[3], 1e-15);
-        assertEquals(12.0, StreamMetrics.maxRadius(new double[] {0, 12, 0, 5, 5, 5, 1, 1, 1, 0, 0, 0}, 2, 6), 0);
+        assertEquals(12.0, dev.canonic.dynamics.Orbits.maxRadius(new double[] {0, 12, 0, 5, 5, 5, 1, 1, 1, 0, 0, 0}, 2), 0);
     }
 }

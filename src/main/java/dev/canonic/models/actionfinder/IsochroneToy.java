@@ -141,13 +141,7 @@ public final class IsochroneToy extends Module {
         double[] sorted = r.clone();
         java.util.Arrays.sort(sorted);
         double b = Math.max(0.1, 0.5 * sorted[n / 2]);
-        double need = 0;
-        for (int i = 0; i < n; i++) {
-            double v2 = xv[6 * i + 3] * xv[6 * i + 3] + xv[6 * i + 4] * xv[6 * i + 4] + xv[6 * i + 5] * xv[6 * i + 5];
-            need = Math.max(need, 0.5 * v2 * (b + Math.sqrt(b * b + r[i] * r[i])));
-        }
-        if (need == 0) need = 1;
-        return new double[] {margin * need, b};
+        return new double[] {margin * bindingGm(xv, n, r, b), b};
     }
 
     /** Most streams {@link #chooseBySpread} measures the spread on (evenly thinned beyond this), which bounds its cost. */
@@ -201,49 +195,44 @@ public final class IsochroneToy extends Module {
             System.arraycopy(xv, 6 * i, sub, 6 * k, 6);
             ss[k++] = stream[i] / step;
         }
-        double[] r = new double[n];
-        for (int i = 0; i < n; i++) r[i] = Math.sqrt(xv[6 * i] * xv[6 * i] + xv[6 * i + 1] * xv[6 * i + 1] + xv[6 * i + 2] * xv[6 * i + 2]);
+        double[] r = radii(xv, n);
         double[] sorted = r.clone();
         java.util.Arrays.sort(sorted);
         double rMed = Math.max(0.1, sorted[n / 2]);
         double baseSpread = relativeSpread(sub, m, ss, first[0], first[1]);
-        // the search runs in u = ln b and w = ln(GM / GM_min(b)), w ≥ ln 1.02
+        // the search runs in u = ln b and w = ln(GM / GM_min(b)), w ≥ ln 1.02; best = {spread, u, w}
         double wMin = Math.log(1.02);
         double uLo = Math.log(0.02 * rMed), uHi = Math.log(5 * rMed), wHi = Math.log(30);
-        double bestU = Math.log(first[1]), bestW = Math.log(first[0] / bindingGm(xv, n, r, first[1])), best = baseSpread;
-        double du = (uHi - uLo) / 29, dw = (wHi - wMin) / 29;
-        for (int iu = 0; iu < 30; iu++) {
-            for (int iw = 0; iw < 30; iw++) {
-                double u = uLo + iu * du, w = wMin + iw * dw;
-                double v = relativeSpread(sub, m, ss, Math.exp(w) * bindingGm(xv, n, r, Math.exp(u)), Math.exp(u));
-                if (v < best) {
-                    best = v;
-                    bestU = u;
-                    bestW = w;
-                }
+        double[] best = {baseSpread, Math.log(first[1]), Math.log(first[0] / bindingGm(xv, n, r, first[1]))};
+        java.util.function.DoubleBinaryOperator spreadAt = (u, w) -> relativeSpread(sub, ss.length, ss, Math.exp(w) * bindingGm(xv, n, r, Math.exp(u)), Math.exp(u));
+        java.util.function.BiConsumer<Double, Double> consider = (u, w) -> {
+            double v = spreadAt.applyAsDouble(u, w);
+            if (v < best[0]) {
+                best[0] = v;
+                best[1] = u;
+                best[2] = w;
             }
-        }
+        };
+        double du = (uHi - uLo) / 29, dw = (wHi - wMin) / 29;
+        for (int iu = 0; iu < 30; iu++) for (int iw = 0; iw < 30; iw++) consider.accept(uLo + iu * du, wMin + iw * dw);
         for (int level = 0; level < 6; level++) {
             du /= 5;
             dw /= 5;
             for (int move = 0; move < 20; move++) {  // re-centre until the best point stays inside the 9 × 9 patch
-                double cu = bestU, cw = bestW;
-                for (int iu = -4; iu <= 4; iu++) {
-                    for (int iw = -4; iw <= 4; iw++) {
-                        double u = cu + iu * du, w = Math.max(wMin, cw + iw * dw);
-                        double v = relativeSpread(sub, m, ss, Math.exp(w) * bindingGm(xv, n, r, Math.exp(u)), Math.exp(u));
-                        if (v < best) {
-                            best = v;
-                            bestU = u;
-                            bestW = w;
-                        }
-                    }
-                }
-                if (bestU == cu && bestW == cw) break;
+                double cu = best[1], cw = best[2];
+                for (int iu = -4; iu <= 4; iu++) for (int iw = -4; iw <= 4; iw++) consider.accept(cu + iu * du, Math.max(wMin, cw + iw * dw));
+                if (best[1] == cu && best[2] == cw) break;
             }
         }
-        double b = Math.exp(bestU);
-        return new double[] {Math.exp(bestW) * bindingGm(xv, n, r, b), b, best, baseSpread};
+        double b = Math.exp(best[1]);
+        return new double[] {Math.exp(best[2]) * bindingGm(xv, n, r, b), b, best[0], baseSpread};
+    }
+
+    /** Distance from the centre of each of n rows (x, y, z, vx, vy, vz). */
+    private static double[] radii(double[] xv, int n) {
+        double[] r = new double[n];
+        for (int i = 0; i < n; i++) r[i] = Math.sqrt(xv[6 * i] * xv[6 * i] + xv[6 * i + 1] * xv[6 * i + 1] + xv[6 * i + 2] * xv[6 * i + 2]);
+        return r;
     }
 
     /** The smallest GM binding every point at this b: max_i (v_i²/2)(b + √(b² + r_i²)) (1 when all are at rest). */

@@ -178,21 +178,20 @@ public final class ActionFinderUserPath {
 
     /**
      * Which streams of a set reach beyond its outermost star in the toy isochrone (GM, b), by the
-     * apocentre of each star's toy orbit (largest over the stream's stars; beyond means by more than 1e-4 relative). A proxy, as the toy is not
+     * apocentre of each star's toy orbit ({@link dev.canonic.dynamics.Orbits#beyond}). A proxy, as the toy is not
      * the true potential; the validation suites compare with the true apocentres.
      */
     public static Beyond beyondData(StreamFiles.StreamSet s, double gm, double b) {
         int n = s.stars();
-        double rMax = 0;
-        double[] xv = s.phase();
-        for (int i = 0; i < n; i++) rMax = Math.max(rMax, Math.sqrt(xv[6 * i] * xv[6 * i] + xv[6 * i + 1] * xv[6 * i + 1] + xv[6 * i + 2] * xv[6 * i + 2]));
-        double[] apo = dev.canonic.dynamics.Orbits.apocentres(new dev.canonic.dynamics.Isochrone(gm, b), xv, n);
+        double rMax = dev.canonic.dynamics.Orbits.maxRadius(s.phase(), n);
+        double[] apo = dev.canonic.dynamics.Orbits.apocentres(new dev.canonic.dynamics.Isochrone(gm, b), s.phase(), n);
+        boolean[] beyond = dev.canonic.dynamics.Orbits.beyond(apo, s.stream(), rMax);
         double[] per = new double[s.streams()];
-        for (int i = 0; i < n; i++) per[s.stream()[i]] = Math.max(per[s.stream()[i]], apo[i]);
+        for (int i = 0; i < n; i++) if (beyond[i]) per[s.stream()[i]] = Math.max(per[s.stream()[i]], apo[i]);
         List<String> ids = new ArrayList<>();
         List<Double> far = new ArrayList<>();
         for (int q = 0; q < per.length; q++) {
-            if (per[q] > rMax * (1 + 1e-4)) {  // a circular orbit's apocentre is its radius, found to ~1e-6 relative
+            if (per[q] > 0) {
                 ids.add(StreamFiles.formatId(s.ids()[q]));
                 far.add(per[q]);
             }
